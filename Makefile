@@ -1,0 +1,49 @@
+# Two entry points for a fresh machine: `make run` (install, corpus, index, app) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SHARED_CORPUS ?= ../shared/corpus
+PORT ?= 8501
+
+.PHONY: install corpus index run test lint bench eval browser clean-index
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# The documents are copied (git-ignored) from ../shared/corpus when it exists; EIG_QA_CORPUS points elsewhere.
+corpus:
+	@if [ -n "$$EIG_QA_CORPUS" ]; then echo "Corpus : $$EIG_QA_CORPUS (EIG_QA_CORPUS)"; \
+	elif [ -d "$(SHARED_CORPUS)" ]; then cp -a "$(SHARED_CORPUS)/." corpus/ && echo "Corpus copié depuis $(SHARED_CORPUS) dans corpus/"; \
+	elif [ -z "$$(ls -A corpus | grep -v '^.gitignore$$')" ]; then \
+	  echo "Le dossier corpus/ est vide : copiez-y des documents (PDF, Markdown, texte) ou définissez EIG_QA_CORPUS."; exit 1; fi
+
+index: install corpus
+	$(PY) -m eig_qa index
+
+run: index
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+
+# Debian's Chromium for the end-to-end browser test (no browser download from a test tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install corpus browser
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+eval: index
+	$(PY) -m eig_qa eval ../shared/eval/questions.jsonl ../shared/eval/figures.jsonl
+
+bench: index
+	$(PY) -m eig_qa bench
+
+clean-index:
+	rm -rf index/build-* index/.build-* index/CURRENT

@@ -1,0 +1,63 @@
+"""French lexical analyzer for BM25: elisions split, stopwords dropped, Snowball stems, accents folded."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_FRENCH
+
+# Question words and fillers that carry no topic in a question.
+_QUESTION_WORDS = {
+    "combien", "comment", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "lequel", "laquelle",
+    "lesquels", "lesquelles", "est-ce", "ce", "cela", "ca", "qui", "que", "quoi", "dont", "ou", "y", "a",
+    "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "tu", "t", "faut", "peut", "peuvent",
+}
+_ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu|presqu)['’‘`]", re.IGNORECASE)
+# French thousands are written with (non-breaking) spaces: "4 000" must match "4000".
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})(?:[  \u202f](\d{3}))+(?![\d])")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def fold_accents(text: str) -> str:
+    """Lowercase and strip diacritics ("Défi" → "defi")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTION_WORDS
+
+
+def _join_thousands(text: str) -> str:
+    return _THOUSANDS.sub(lambda match: re.sub(r"\D", "", match.group(0)), text)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the folded Snowball stem of one lowercase word."""
+    return fold_accents(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Split into lowercase words: elisions removed, thousands joined, letters and digits apart ("EIG3")."""
+    text = _join_thousands(_ELISION.sub(" ", text))
+    text = _LETTERS_DIGITS.sub(" ", text)
+    return [token.lower() for token in _TOKEN.findall(text)]
+
+
+def analyze(text: str) -> list[str]:
+    """Turn text into BM25 terms: content words as folded stems, numbers kept as they are."""
+    terms = []
+    for word in words(text):
+        if fold_accents(word) in STOPWORDS:
+            continue
+        terms.append(word if word.isdigit() else stem(word))
+    return terms

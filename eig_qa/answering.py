@@ -1,0 +1,163 @@
+"""Extractive answers: the sentences of the retrieved passages that best answer the question, or an abstention."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from eig_qa.analyzer import analyze, fold_accents, words
+from eig_qa.retrieval import Hit
+from eig_qa.sentences import sentence_spans
+
+NOT_FOUND = "Je ne trouve pas cela dans les documents."
+NOT_FOUND_DETAIL = (
+    " Les passages ci-dessous sont les plus proches, mais aucun ne semble répondre à la question. "
+    "Essayez de la reformuler avec d'autres mots."
+)
+
+_NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|taux|salaire|remuneration|cout|"
+                              r"budget|duree|age|quelle somme|quel prix)\b")
+_DATE_QUESTION = re.compile(r"\b(quand|quelle date|date|annee|jour|mois|delai|calendrier|date limite)\b")
+_DIGIT = re.compile(r"\d")
+_MONTHS = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
+                     r"20\d\d|19\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A sentence of a retrieved passage that answers, by its position in the hit list and its offsets."""
+
+    hit_index: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AbstentionRule:
+    """Abstain when neither the words nor the meaning of the best passages match the question well enough."""
+
+    min_coverage: float = 0.5
+    min_dense: float = 0.86
+
+    def should_abstain(self, coverage: float, dense: float) -> bool:
+        """Decide from the best sentence's term coverage and the best passage's dense similarity."""
+        return coverage < self.min_coverage and dense < self.min_dense
+
+
+def question_terms(question: str) -> list[str]:
+    """Distinct analyzed terms of a question, in order."""
+    return list(dict.fromkeys(analyze(question)))
+
+
+def term_weights(terms: Sequence[str], document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
+    """IDF weight of each term; unknown terms count as rare."""
+    return {term: math.log(1 + (total + 1) / (document_frequency.get(term, 0) + 1)) for term in terms}
+
+
+def coverage(sentence_terms: set[str], weights: Mapping[str, float]) -> float:
+    """Share of the question's IDF mass present in a sentence."""
+    total = sum(weights.values())
+    if total == 0:
+        return 0.0
+    return sum(weight for term, weight in weights.items() if term in sentence_terms) / total
+
+
+def _type_bonus(question_folded: str, sentence: str) -> float:
+    """Favour sentences with a number for "combien" questions and a date for "quand" ones."""
+    folded = fold_accents(sentence)
+    bonus = 0.0
+    if _NUMBER_QUESTION.search(question_folded) and _DIGIT.search(sentence):
+        bonus += 0.1
+    if _DATE_QUESTION.search(question_folded) and _MONTHS.search(folded):
+        bonus += 0.1
+    return bonus
+
+
+def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
+    """Score every sentence of the hits against the question, best first."""
+    question_folded = fold_accents(question)
+    scored = []
+    for hit_index, hit in enumerate(hits):
+        text = hit.passage.text
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            if len(words(sentence)) < 3:
+                continue
+            value = coverage(set(analyze(sentence)), weights) + _type_bonus(question_folded, sentence)
+            value += 0.05 / (1 + hit_index)  # the retriever's order breaks ties
+            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4)))
+    return sorted(scored, key=lambda item: -item.score)
+
+
+def select_highlights(scored: Sequence[Highlight], limit: int = 2, ratio: float = 0.85) -> list[Highlight]:
+    """Keep the best sentence and, up to `limit`, the next ones scoring close to it."""
+    if not scored:
+        return []
+    chosen = [scored[0]]
+    for candidate in scored[1:]:
+        if len(chosen) >= limit or candidate.score < ratio * scored[0].score:
+            break
+        if all(candidate.text != kept.text for kept in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says to one question: short answer, cited passages, key figures."""
+
+    question: str
+    text: str
+    abstained: bool
+    hits: list[Hit]
+    highlights: list[Highlight]
+    figures: list = field(default_factory=list)  # list[Figure], filled by the assistant
+    kind: str = "answer"  # answer | abstention | smalltalk | invalid
+    notice: str | None = None
+    understood_as: str | None = None
+
+    def to_json(self) -> dict:
+        """The public JSON shape of `ask --json` (fields are only ever added)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "passages": [
+                {
+                    "source": hit.passage.source,
+                    "page": hit.passage.page,
+                    "title": hit.passage.title,
+                    "date": hit.passage.date,
+                    "kind": hit.passage.kind,
+                    "url": hit.passage.url,
+                    "text": hit.passage.text,
+                    "score": round(hit.score, 6),
+                }
+                for hit in self.hits
+            ],
+            "figures": [figure.to_dict() for figure in self.figures],
+            "kind": self.kind,
+            "highlights": [
+                {"passage": item.hit_index, "start": item.start, "end": item.end, "text": item.text}
+                for item in self.highlights
+            ],
+            "notice": self.notice,
+            "understood_as": self.understood_as,
+        }
+
+
+def build_answer(question: str, hits: list[Hit], weights: Mapping[str, float],
+                 rule: AbstentionRule = AbstentionRule()) -> Answer:
+    """Extract the answering sentences from the hits, or abstain when they do not answer."""
+    scored = score_sentences(question, hits, weights)
+    best_coverage = max((coverage(set(analyze(item.text)), weights) for item in scored[:5]), default=0.0)
+    best_dense = max((hit.dense for hit in hits), default=0.0)
+    if not hits or rule.should_abstain(best_coverage, best_dense):
+        return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
+    highlights = select_highlights(scored)
+    text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]
+    return Answer(question, text, False, hits, highlights)

@@ -1,0 +1,92 @@
+"""The question-answering pipeline in one object: model, index and data loaded once, questions answered many times."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from eig_qa.answering import AbstentionRule, Answer, build_answer, question_terms, term_weights
+from eig_qa.config import Settings, load_settings
+from eig_qa.embedding import load_embedder
+from eig_qa.errors import DataError, QuestionError
+from eig_qa.figure_matching import figures_for_question
+from eig_qa.index_store import load_index
+from eig_qa.indexing import BuildReport, ProgressCallback, build_index
+from eig_qa.questions import clean_question, smalltalk_reply
+from eig_qa.retrieval import Retriever, SearchFilters
+from eig_qa.structured_data import StructuredData, load_structured_data
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """How many documents of which kinds the assistant knows, and up to which date."""
+
+    documents: int
+    passages: int
+    latest_date: str | None
+    kinds: dict[str, int]
+
+
+@dataclass
+class Assistant:
+    """Answers French questions over one corpus."""
+
+    settings: Settings
+    retriever: Retriever
+    data: StructuredData | None
+    data_problem: str | None
+    build_report: BuildReport | None = None
+    rule: AbstentionRule = field(default_factory=AbstentionRule)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
+             on_progress: ProgressCallback | None = None) -> Assistant:
+        """Load the model, build the index if missing or stale (when `build`), load index and data."""
+        settings = settings or load_settings()
+        embedder = load_embedder(settings.model, settings.threads)
+        report = build_index(settings, embedder, progress=progress, on_progress=on_progress) if build else None
+        retriever = Retriever(load_index(settings.index_dir), embedder)
+        data, problem = None, None
+        try:
+            data = load_structured_data(settings.corpus_dir)
+        except DataError as error:
+            problem = error.message
+            log.warning("Chiffres clés indisponibles : %s", problem)
+        return cls(settings, retriever, data, problem, report)
+
+    def __post_init__(self):
+        lexical = self.retriever.index.lexical
+        frequencies = np.diff(lexical.scores["indptr"])
+        self._document_frequency = {term: int(frequencies[i]) for term, i in lexical.vocab_dict.items()
+                                    if i < len(frequencies)}
+        self._total = lexical.scores["num_docs"]
+
+    def summary(self) -> CorpusSummary:
+        """What the index holds, for the welcome message."""
+        passages = self.retriever.passages
+        kinds: dict[str, int] = {}
+        for _source, kind in {(p.source, p.kind or "autre") for p in passages}:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        dates = [p.date for p in passages if p.date]
+        return CorpusSummary(documents=len({p.source for p in passages}), passages=len(passages),
+                             latest_date=max(dates) if dates else None, kinds=dict(sorted(kinds.items())))
+
+    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> Answer:
+        """Answer one question; bad input gives an Answer of kind "invalid" with a French message."""
+        try:
+            cleaned = clean_question(question)
+        except QuestionError as error:
+            return Answer(question if isinstance(question, str) else "", error.message, False, [], [], kind="invalid")
+        reply = smalltalk_reply(cleaned.text)
+        if reply:
+            return Answer(cleaned.text, reply, False, [], [], kind="smalltalk", notice=cleaned.notice)
+        hits = self.retriever.search(cleaned.text, k or self.settings.top_k, filters)
+        weights = term_weights(question_terms(cleaned.text), self._document_frequency, self._total)
+        answer = build_answer(cleaned.text, hits, weights, self.rule)
+        figures = figures_for_question(cleaned.text, self.data, [hit.passage for hit in hits])
+        return replace(answer, figures=figures, notice=cleaned.notice)
+

@@ -1,0 +1,126 @@
+"""Cutting sections into passages that respect paragraph and sentence boundaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+
+from eig_qa.documents import Section
+from eig_qa.sentences import sentence_spans
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A short span of a section, with everything needed to cite it."""
+
+    id: int
+    source: str
+    page: int | None
+    title: str
+    date: str | None
+    kind: str | None
+    url: str | None
+    heading: str | None
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready mapping of the fields."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Passage:
+        """Build a passage from `to_dict` output."""
+        return cls(**data)
+
+    def search_text(self) -> str:
+        """Text matched by retrieval: title, heading, date and body, so that titles take part in matching."""
+        header = [self.title]
+        if self.heading and self.heading not in self.title:
+            header.append(self.heading)
+        if self.date:
+            header.append(self.date[:4])
+        return " — ".join(header) + "\n" + self.text
+
+
+def _units(text: str, max_chars: int) -> Iterator[tuple[int, int]]:
+    """Yield spans no longer than max_chars: whole paragraphs, else sentences, else word-bounded pieces."""
+    position = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if end > position:
+            if end - position <= max_chars:
+                yield position, end
+            else:
+                for s_start, s_end in sentence_spans(text[position:end]):
+                    yield from _word_pieces(text, position + s_start, position + s_end, max_chars)
+        position = match.end() if match else len(text)
+
+
+def _word_pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long span at the last space before max_chars."""
+    while end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        if cut <= start:
+            cut = start + max_chars
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Pack consecutive units into windows of at most max_chars characters."""
+    windows: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for start, end in _units(text, max_chars):
+        if current and end - current[0] <= max_chars:
+            current = (current[0], end)
+            continue
+        if current:
+            windows.append(current)
+        current = (start, end)
+    if current:
+        windows.append(current)
+    return windows
+
+
+def _heading_at(section: Section, offset: int) -> str | None:
+    """Return the last heading that starts at or before `offset`."""
+    heading = None
+    for position, text in section.headings:
+        if position > offset:
+            break
+        heading = text
+    return heading
+
+
+def chunk_sections(sections: Iterable[Section], max_chars: int = 1000) -> list[Passage]:
+    """Cut every section into passages numbered from 0."""
+    if max_chars < 100:
+        raise ValueError(f"max_chars must be at least 100, got {max_chars}")
+    passages: list[Passage] = []
+    for section in sections:
+        for start, end in passage_spans(section.text, max_chars):
+            passages.append(
+                Passage(
+                    id=len(passages),
+                    source=section.source,
+                    page=section.page,
+                    title=section.title,
+                    date=section.date,
+                    kind=section.kind,
+                    url=section.url,
+                    heading=_heading_at(section, start),
+                    text=section.text[start:end],
+                    start=start,
+                    end=end,
+                )
+            )
+    return passages

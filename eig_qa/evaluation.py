@@ -1,0 +1,185 @@
+"""Measuring retrieval, answers, abstention and figures on JSON Lines question files."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eig_qa.errors import ConfigError
+
+
+@dataclass
+class QuestionResult:
+    """The outcome of one evaluated question."""
+
+    id: str
+    question: str
+    kind: str  # "answerable", "unanswerable" or "figure"
+    rank: int | None = None  # 1-based rank of the first passage holding the answer
+    answer_ok: bool = False
+    abstained: bool = False
+    figures_ok: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class EvaluationReport:
+    """Aggregated metrics over a set of questions."""
+
+    answerable: int = 0
+    unanswerable: int = 0
+    figure_questions: int = 0
+    hit_at_1: float | None = None
+    hit_at_5: float | None = None
+    mrr_at_10: float | None = None
+    answer_contains: float | None = None
+    abstention: float | None = None
+    false_abstention: float | None = None
+    figures: float | None = None
+    latency_p50_ms: float | None = None
+    latency_p95_ms: float | None = None
+    results: list[QuestionResult] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """Whitespace-normalised, case-folded text for containment checks."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def contains_all(text: str, expected: Sequence[str]) -> bool:
+    """Whether text contains every expected string (normalised)."""
+    haystack = normalise(text)
+    return all(normalise(item) in haystack for item in expected)
+
+
+def answer_rank(passages: Sequence[dict], item: dict, depth: int = 10) -> int | None:
+    """1-based rank of the first passage from an accepted source whose text holds every expected string."""
+    sources = {item.get("source"), *(item.get("alt_sources") or [])} - {None}
+    for rank, passage in enumerate(passages[:depth], start=1):
+        if passage["source"] in sources and contains_all(passage["text"], item.get("answer_contains") or []):
+            return rank
+    return None
+
+
+def load_questions(paths: Sequence[str | Path]) -> list[dict]:
+    """Read JSON Lines question files; a bad file or line raises ConfigError with its location."""
+    items = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"Fichier de questions introuvable : {path}.")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as error:
+                raise ConfigError(f"{path}, ligne {number} : JSON invalide ({error}).") from error
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise ConfigError(f"{path}, ligne {number} : un objet avec un champ « question » est attendu.")
+            items.append(item)
+    return items
+
+
+def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
+    """Ask one question and score it according to its kind."""
+    started = time.perf_counter()
+    answer = assistant.ask(item["question"], k=k)
+    seconds = time.perf_counter() - started
+    output = answer.to_json()
+    result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
+                            abstained=answer.abstained, seconds=seconds)
+    if result.kind == "figure":
+        from eig_qa.figures import figures_contain
+
+        result.figures_ok = figures_contain(answer.figures, item["expected"])
+    elif result.kind == "answerable":
+        result.rank = answer_rank(output["passages"], item)
+        result.answer_ok = not answer.abstained and contains_all(answer.text, item.get("answer_contains") or [])
+    return result
+
+
+def _kind(item: dict) -> str:
+    if "expected" in item:
+        return "figure"
+    return "unanswerable" if item.get("unanswerable") else "answerable"
+
+
+def _share(values: Sequence[bool]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def summarise(results: Sequence[QuestionResult]) -> EvaluationReport:
+    """Aggregate per-question results into the report's metrics."""
+    answerable = [r for r in results if r.kind == "answerable"]
+    unanswerable = [r for r in results if r.kind == "unanswerable"]
+    figure_items = [r for r in results if r.kind == "figure"]
+    latencies = sorted(r.seconds * 1000 for r in results if r.kind != "figure") or [0.0]
+    report = EvaluationReport(answerable=len(answerable), unanswerable=len(unanswerable),
+                              figure_questions=len(figure_items), results=list(results))
+    if answerable:
+        report.hit_at_1 = _share([r.rank == 1 for r in answerable])
+        report.hit_at_5 = _share([r.rank is not None and r.rank <= 5 for r in answerable])
+        report.mrr_at_10 = round(statistics.fmean(1 / r.rank if r.rank else 0.0 for r in answerable), 3)
+        report.answer_contains = _share([r.answer_ok for r in answerable])
+        report.false_abstention = _share([r.abstained for r in answerable])
+    if unanswerable:
+        report.abstention = _share([r.abstained for r in unanswerable])
+    if figure_items:
+        report.figures = _share([r.figures_ok for r in figure_items])
+    report.latency_p50_ms = round(_percentile(latencies, 50), 1)
+    report.latency_p95_ms = round(_percentile(latencies, 95), 1)
+    return report
+
+
+def _percentile(sorted_values: Sequence[float], percent: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    index = max(0, min(len(sorted_values) - 1, round(percent / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def format_report(report: EvaluationReport) -> str:
+    """Readable table of the metrics, then the questions that failed."""
+    rows = [
+        ("questions avec réponse", report.answerable), ("questions sans réponse", report.unanswerable),
+        ("questions de chiffres", report.figure_questions), ("hit@1", report.hit_at_1), ("hit@5", report.hit_at_5),
+        ("MRR@10", report.mrr_at_10), ("réponse contient l'attendu", report.answer_contains),
+        ("abstention (sans réponse)", report.abstention), ("fausses abstentions", report.false_abstention),
+        ("chiffres clés justes", report.figures), ("latence p50 (ms)", report.latency_p50_ms),
+        ("latence p95 (ms)", report.latency_p95_ms),
+    ]
+    lines = [f"{label:<30} {'—' if value is None else value}" for label, value in rows]
+    failures = [r for r in report.results if _failed(r)]
+    if failures:
+        lines += ["", "Questions en échec :"]
+        lines += [f"  {r.id} [{r.kind}] rang={r.rank} réponse={'ok' if r.answer_ok else 'non'} "
+                  f"abstention={r.abstained} : {r.question}" for r in failures]
+    return "\n".join(lines)
+
+
+def _failed(result: QuestionResult) -> bool:
+    if result.kind == "figure":
+        return not result.figures_ok
+    if result.kind == "unanswerable":
+        return not result.abstained
+    return result.rank is None or result.rank > 5 or not result.answer_ok
+
+
+def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10) -> int:
+    """Evaluate the configured assistant on question files and print the report."""
+    from eig_qa.assistant import Assistant
+
+    items = load_questions(paths)
+    assistant = Assistant.open(progress=True)
+    assistant.ask("échauffement", k=k)  # the first query pays one-off costs that are not latency
+    report = summarise([evaluate_item(assistant, item, k) for item in items])
+    if as_json:
+        print(json.dumps(asdict(report), ensure_ascii=False, indent=1))
+    else:
+        print(format_report(report))
+    return 0

@@ -1,0 +1,142 @@
+"""Saving and loading the index atomically: each build goes to its own folder, then a pointer file switches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from eig_qa.chunking import Passage
+from eig_qa.errors import IndexUnavailableError
+from eig_qa.lexical import load_lexical_index, save_lexical_index
+
+FORMAT_VERSION = 1
+POINTER_FILE = "CURRENT"
+_MANIFEST = "manifest.json"
+_PASSAGES = "passages.jsonl"
+_DENSE = "dense.faiss"
+_LEXICAL = "bm25"
+
+REBUILD_HINT = "Reconstruisez-le avec `python -m eig_qa index --force` (ou relancez `make run`)."
+
+
+@dataclass(frozen=True)
+class IndexManifest:
+    """What an index was built from, to tell whether it is still fresh."""
+
+    model: str
+    dim: int
+    chunk_chars: int
+    files: dict[str, str]  # source → sha256
+    counts: dict[str, int] = field(default_factory=dict)
+    build_seconds: float = 0.0
+    format_version: int = FORMAT_VERSION
+
+
+@dataclass
+class StoredIndex:
+    """Everything retrieval needs, as loaded from disk."""
+
+    manifest: IndexManifest
+    passages: list[Passage]
+    dense: faiss.Index
+    lexical: bm25s.BM25
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def current_folder(index_dir: Path) -> Path | None:
+    """Return the folder of the index in use, or None when there is none."""
+    pointer = index_dir / POINTER_FILE
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name or "/" in name or name.startswith("."):
+        return None
+    return index_dir / name
+
+
+def save_index(index_dir: Path, manifest: IndexManifest, passages: list[Passage], vectors: np.ndarray,
+               lexical: bm25s.BM25) -> Path:
+    """Write a complete index in a new folder, then point CURRENT at it; older builds are removed."""
+    if len(passages) != len(vectors):
+        raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    folder = index_dir / f"build-{uuid.uuid4().hex[:12]}"
+    staging = index_dir / f".{folder.name}.partial"
+    staging.mkdir()
+    dense = faiss.IndexFlatIP(manifest.dim)
+    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(dense, str(staging / _DENSE))
+    save_lexical_index(lexical, staging / _LEXICAL)
+    with open(staging / _PASSAGES, "w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    # The manifest is written last: a folder without one is never loaded.
+    _write_text_atomically(staging / _MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=1))
+    os.replace(staging, folder)
+    _write_text_atomically(index_dir / POINTER_FILE, folder.name + "\n")
+    remove_old_builds(index_dir)
+    return folder
+
+
+def remove_old_builds(index_dir: Path) -> None:
+    """Delete build folders other than the current one (including partial ones left by a killed build)."""
+    keep = current_folder(index_dir)
+    for child in index_dir.iterdir():
+        is_build = child.name.startswith(("build-", ".build-"))
+        if child.is_dir() and is_build and child != keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> IndexManifest | None:
+    """Return the manifest of the current index, or None when missing or unreadable."""
+    folder = current_folder(index_dir)
+    if folder is None:
+        return None
+    try:
+        data = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        return IndexManifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def load_index(index_dir: Path) -> StoredIndex:
+    """Load the current index, or raise IndexUnavailableError saying how to rebuild it."""
+    folder = current_folder(index_dir)
+    if folder is None:
+        raise IndexUnavailableError(f"Aucun index n'a encore été construit dans {index_dir}. {REBUILD_HINT}")
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise IndexUnavailableError(f"L'index de {folder} est incomplet ou illisible. {REBUILD_HINT}")
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexUnavailableError(
+            f"L'index a été construit par une autre version d'eig-qa (format {manifest.format_version}, "
+            f"attendu {FORMAT_VERSION}). {REBUILD_HINT}"
+        )
+    try:
+        with open(folder / _PASSAGES, encoding="utf-8") as handle:
+            passages = [Passage.from_dict(json.loads(line)) for line in handle if line.strip()]
+        dense = faiss.read_index(str(folder / _DENSE))
+        lexical = load_lexical_index(folder / _LEXICAL)
+    except Exception as error:  # faiss and bm25s raise RuntimeError, ValueError, OSError… on damaged files
+        raise IndexUnavailableError(
+            f"L'index de {folder} est endommagé ({type(error).__name__}). {REBUILD_HINT}"
+        ) from error
+    if not (len(passages) == dense.ntotal == lexical.scores["num_docs"]) or dense.d != manifest.dim:
+        raise IndexUnavailableError(f"L'index de {folder} est incohérent (tailles différentes). {REBUILD_HINT}")
+    return StoredIndex(manifest=manifest, passages=passages, dense=dense, lexical=lexical)

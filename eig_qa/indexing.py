@@ -1,0 +1,172 @@
+"""Building the index from the corpus when it is missing or stale, one build at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from eig_qa.chunking import chunk_sections
+from eig_qa.config import Settings
+from eig_qa.documents import FileProblem, list_document_files, read_corpus
+from eig_qa.embedding import Embedder
+from eig_qa.errors import IndexUnavailableError
+from eig_qa.index_store import FORMAT_VERSION, IndexManifest, read_manifest, save_index
+from eig_qa.lexical import build_lexical_index
+
+log = logging.getLogger(__name__)
+
+_LOCK_FILE = ".build.lock"
+_LOCK_TIMEOUT_SECONDS = 1800
+_EMBED_BATCH = 64
+
+# Called with (done, total) while passages are embedded, e.g. to move a progress bar in the page.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Whether the index on disk can answer for the current corpus and settings."""
+
+    fresh: bool
+    reason: str  # French, for messages
+
+
+@dataclass
+class BuildReport:
+    """What a build read and wrote."""
+
+    built: bool
+    documents: int = 0
+    pages: int = 0
+    sections: int = 0
+    passages: int = 0
+    problems: list[FileProblem] = field(default_factory=list)
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """Compare the index manifest with the corpus files and settings."""
+    manifest = read_manifest(settings.index_dir)
+    if manifest is None:
+        return IndexStatus(False, "aucun index utilisable")
+    if manifest.format_version != FORMAT_VERSION:
+        return IndexStatus(False, "format d'index d'une autre version")
+    if manifest.model != settings.model:
+        return IndexStatus(False, f"modèle changé ({manifest.model} → {settings.model})")
+    if manifest.chunk_chars != settings.chunk_chars:
+        return IndexStatus(False, "découpage des passages changé")
+    files = {file.source: file.sha256 for file in list_document_files(settings.corpus_dir)}
+    if files != manifest.files:
+        changed = len(set(files.items()) ^ set(manifest.files.items()))
+        return IndexStatus(False, f"corpus modifié ({changed} fichier(s) ajouté(s), retiré(s) ou changé(s))")
+    return IndexStatus(True, "à jour")
+
+
+def build_index(settings: Settings, embedder: Embedder, force: bool = False, progress: bool = False,
+                on_progress: ProgressCallback | None = None) -> BuildReport:
+    """Build the index unless it is fresh; a lock makes concurrent builds wait for each other."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / _LOCK_FILE))
+    try:
+        with lock.acquire(timeout=_LOCK_TIMEOUT_SECONDS):
+            if not force and index_status(settings).fresh:
+                return BuildReport(built=False)
+            return _build(settings, embedder, progress, on_progress)
+    except Timeout as error:
+        raise IndexUnavailableError(
+            f"Une autre construction de l'index est en cours depuis longtemps dans {settings.index_dir}. "
+            "Attendez qu'elle finisse ou arrêtez-la, puis relancez."
+        ) from error
+
+
+def _build(settings: Settings, embedder: Embedder, progress: bool,
+           on_progress: ProgressCallback | None) -> BuildReport:
+    started = time.perf_counter()
+    reading = read_corpus(settings.corpus_dir, progress=progress)
+    passages = chunk_sections(reading.sections, settings.chunk_chars)
+    if not passages:
+        raise IndexUnavailableError(
+            f"Aucun texte lisible dans {settings.corpus_dir} : ajoutez des fichiers PDF, Markdown ou texte."
+        )
+    texts = [passage.search_text() for passage in passages]
+    vectors, embedded = _embed_with_cache(settings.index_dir, embedder, texts, progress, on_progress)
+    manifest = IndexManifest(
+        model=settings.model,
+        dim=embedder.dim,
+        chunk_chars=settings.chunk_chars,
+        files={file.source: file.sha256 for file in reading.files},
+        counts={"documents": len({s.source for s in reading.sections}), "sections": len(reading.sections),
+                "passages": len(passages)},
+        build_seconds=round(time.perf_counter() - started, 1),
+    )
+    save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts))
+    return BuildReport(
+        built=True,
+        documents=manifest.counts["documents"],
+        pages=sum(1 for section in reading.sections if section.page is not None),
+        sections=len(reading.sections),
+        passages=len(passages),
+        problems=reading.problems,
+        embedded=embedded,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _cache_path(index_dir: Path, model: str) -> Path:
+    slug = hashlib.sha1(model.encode()).hexdigest()[:12]
+    return index_dir / f"embeddings-{slug}.npz"
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _embed_with_cache(index_dir: Path, embedder: Embedder, texts: list[str], progress: bool,
+                      on_progress: ProgressCallback | None) -> tuple[np.ndarray, int]:
+    """Embed texts, reusing vectors of texts already embedded by an earlier build with the same model."""
+    cache_file = _cache_path(index_dir, embedder.name)
+    cached = _load_cache(cache_file, embedder.dim)
+    keys = [_text_key(text) for text in texts]
+    missing = sorted({key: i for i, key in reversed(list(enumerate(keys))) if key not in cached}.values())
+    if missing:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(missing), desc="Embeddings", unit="passage", disable=not progress)
+        for start in range(0, len(missing), _EMBED_BATCH):
+            batch = missing[start : start + _EMBED_BATCH]
+            for position, vector in zip(batch, embedder.embed_passages([texts[i] for i in batch]), strict=True):
+                cached[keys[position]] = vector
+            bar.update(len(batch))
+            if on_progress:
+                on_progress(min(start + _EMBED_BATCH, len(missing)), len(missing))
+        bar.close()
+        _save_cache(cache_file, {key: cached[key] for key in keys})
+    vectors = np.stack([cached[key] for key in keys]).astype(np.float32)
+    return vectors, len(missing)
+
+
+def _load_cache(path: Path, dim: int) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    if vectors.ndim != 2 or vectors.shape[1] != dim or len(keys) != len(vectors):
+        return {}
+    return dict(zip(keys.tolist(), vectors, strict=True))
+
+
+def _save_cache(path: Path, entries: dict[str, np.ndarray]) -> None:
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp.npz")
+    np.savez(temporary, keys=np.array(list(entries)), vectors=np.stack(list(entries.values())))
+    os.replace(temporary, path)

@@ -1,0 +1,91 @@
+"""Hybrid retrieval: French BM25 and dense vectors, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from eig_qa.chunking import Passage
+from eig_qa.embedding import Embedder
+from eig_qa.fusion import reciprocal_rank_fusion
+from eig_qa.index_store import StoredIndex
+from eig_qa.lexical import lexical_scores
+
+_CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict results to some kinds of document and some years (empty means no restriction)."""
+
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    years: frozenset[str] = field(default_factory=frozenset)
+
+    def allows(self, passage: Passage) -> bool:
+        """Tell whether a passage passes the filters."""
+        if self.kinds and passage.kind not in self.kinds:
+            return False
+        return not self.years or (passage.date or "")[:4] in self.years
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the raw scores behind it."""
+
+    passage: Passage
+    score: float
+    lexical: float
+    dense: float
+
+
+class Retriever:
+    """Searches one loaded index with one embedder; safe to share between threads."""
+
+    def __init__(self, index: StoredIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self._embed_lock = threading.Lock()
+
+    @property
+    def passages(self) -> list[Passage]:
+        """All indexed passages, by id."""
+        return self.index.passages
+
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
+        """Return the k best passages for the query."""
+        if k <= 0:
+            raise ValueError(f"k must be positive, got {k}")
+        allowed = self._allowed_mask(filters)
+        lexical = lexical_scores(self.index.lexical, query)
+        with self._embed_lock:  # native embedding runtimes are not all thread-safe
+            query_vector = self.embedder.embed_query(query)
+        dense = self._dense_scores(query_vector)
+        rankings = [_top_ids(lexical, allowed, _CANDIDATES, positive_only=True), _top_ids(dense, allowed, _CANDIDATES)]
+        fused = reciprocal_rank_fusion(rankings, k=60)
+        return [
+            Hit(self.index.passages[i], score, float(lexical[i]), float(dense[i]))
+            for i, score in fused[:k]
+        ]
+
+    def _dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        total = self.index.dense.ntotal
+        similarities, ids = self.index.dense.search(query_vector.reshape(1, -1).astype(np.float32), total)
+        scores = np.full(total, -1.0, dtype=np.float32)
+        valid = ids[0] >= 0
+        scores[ids[0][valid]] = similarities[0][valid]
+        return scores
+
+    def _allowed_mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None or (not filters.kinds and not filters.years):
+            return None
+        return np.array([filters.allows(passage) for passage in self.index.passages])
+
+
+def _top_ids(scores: np.ndarray, allowed: np.ndarray | None, count: int, positive_only: bool = False) -> list[int]:
+    """Ids of the highest scores, best first, among allowed ones."""
+    masked = scores if allowed is None else np.where(allowed, scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")[:count]
+    keep = masked[order] > (0 if positive_only else -np.inf)
+    return order[keep].tolist()

@@ -1,0 +1,38 @@
+"""Splitting French text into sentences, keeping character offsets."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? … (optionally closed by a quote or bracket) followed by space and a capital,
+# a digit or an opening quote; or at a line break.
+_BOUNDARY = re.compile(r"(?<=[.!?…])[»\")\]]?\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(\[•\-–])|\n+")
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = ("M.", "Mme.", "MM.", "Dr.", "cf.", "p.", "n°.", "etc.", "ex.", "art.", "av.", "St.")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of the sentences of `text`, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        last_word = text[start : match.start()].rsplit(None, 1)[-1] if match.start() > start else ""
+        if "\n" not in match.group(0) and last_word in _ABBREVIATIONS:
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            trimmed.append((begin, end))
+    return trimmed
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of `text`."""
+    return [text[start:end] for start, end in sentence_spans(text)]

@@ -1,0 +1,31 @@
+from eig_qa.analyzer import analyze, fold_accents, words
+
+
+def test_accents_are_folded():
+    assert fold_accents("Défi Intérieur Élysée") == "defi interieur elysee"
+    assert analyze("défis") == analyze("DEFIS") == analyze("defis")
+
+
+def test_elisions_are_split():
+    assert analyze("l'administration") == analyze("administration")
+    assert analyze("d’intérêt général") == analyze("intérêt général")
+    assert analyze("jusqu'au") == []
+
+
+def test_stopwords_and_question_words_are_dropped():
+    assert analyze("Combien de défis y a-t-il dans la promotion ?") == analyze("défis promotion")
+
+
+def test_plurals_share_a_stem():
+    assert analyze("entrepreneurs")[0] == analyze("entrepreneur")[0]
+    assert analyze("candidatures")[0] == analyze("candidature")[0]
+
+
+def test_numbers_are_kept_and_thousands_joined():
+    assert analyze("4 000 euros") == analyze("4000 euros")
+    assert "2019" in analyze("en 2019")
+
+
+def test_letters_and_digits_are_split():
+    assert words("EIG3 et promo4") == ["eig", "3", "et", "promo", "4"]
+    assert analyze("EIG3") == analyze("EIG 3")
