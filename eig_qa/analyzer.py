@@ -20,6 +20,8 @@ _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu|presq
 _THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})(?:[  \u202f](\d{3}))+(?![\d])")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+# "data-scientist" and "datascientist" should meet: hyphenated compounds also yield their joined form.
+_COMPOUND = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 
 
 def fold_accents(text: str) -> str:
@@ -50,6 +52,7 @@ def words(text: str) -> list[str]:
     """Split into lowercase words: elisions removed, thousands joined, letters and digits apart ("EIG3")."""
     text = _join_thousands(_ELISION.sub(" ", text))
     text = _LETTERS_DIGITS.sub(" ", text)
+    text = _COMPOUND.sub(lambda match: f"{match.group(0)} {match.group(0).replace('-', '')}", text)
     return [token.lower() for token in _TOKEN.findall(text)]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,9 +23,30 @@ def build_lexical_index(texts: Sequence[str]) -> bm25s.BM25:
     return index
 
 
+@functools.lru_cache(maxsize=4)
+def _terms_by_initial(index: bm25s.BM25) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term in index.vocab_dict:
+        if term:
+            groups[term[0]].append(term)
+    return groups
+
+
+def corrected_terms(index: bm25s.BM25, terms: Sequence[str]) -> list[str]:
+    """Keep known terms; replace an unknown word-term by its closest indexed term (typos), or drop it."""
+    known = []
+    for term in terms:
+        if term in index.vocab_dict:
+            known.append(term)
+        elif len(term) >= 5 and not term.isdigit():
+            candidates = [t for t in _terms_by_initial(index).get(term[0], ()) if abs(len(t) - len(term)) <= 2]
+            known += difflib.get_close_matches(term, candidates, n=1, cutoff=0.8)
+    return known
+
+
 def lexical_scores(index: bm25s.BM25, query: str) -> np.ndarray:
     """BM25 score of every indexed text for the query (zeros when no query term is known)."""
-    terms = [term for term in analyze(query) if term in index.vocab_dict]
+    terms = corrected_terms(index, analyze(query))
     if not terms:
         return np.zeros(index.scores["num_docs"], dtype=np.float32)
     return np.asarray(index.get_scores(terms), dtype=np.float32)

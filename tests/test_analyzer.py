@@ -29,3 +29,17 @@ def test_numbers_are_kept_and_thousands_joined():
 def test_letters_and_digits_are_split():
     assert words("EIG3 et promo4") == ["eig", "3", "et", "promo", "4"]
     assert analyze("EIG3") == analyze("EIG 3")
+
+
+def test_hyphenated_compounds_also_match_their_joined_form():
+    assert set(analyze("datascientists")) <= set(analyze("data-scientists"))
+
+
+def test_typos_are_corrected_against_the_indexed_terms():
+    from eig_qa.lexical import build_lexical_index, corrected_terms, lexical_scores
+
+    index = build_lexical_index(["L'administration recrute.", "Le budget du programme.", "Une autre phrase."])
+    assert corrected_terms(index, analyze("administation")) == analyze("administration")
+    assert corrected_terms(index, analyze("xylophone")) == []
+    scores = lexical_scores(index, "administation")
+    assert scores.argmax() == 0 and scores[0] > 0

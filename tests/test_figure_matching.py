@@ -1,0 +1,168 @@
+"""Matching French questions to figures: varied phrasings on the fixture, the dev questions on the real data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from eig_qa.figure_matching import figures_for_question
+from eig_qa.figures import figures_contain
+from eig_qa.structured_data import load_structured_data
+
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
+
+# The dev figure questions of the evaluation set, with their expected values.
+DEV_QUESTIONS = [
+    ("Combien de défis la promotion EIG 3 comptait-elle ?", 15),
+    (
+        "Combien de défis 'Entrepreneurs d'Intérêt Général' (hors défis DIG) ont été menés sur les promotions 1 à 4 ?",
+        54,
+    ),
+    ("Combien de personnes distinctes ont été EIG ou designers DIG dans un défi ?", 128),
+    ("Combien de designers la promotion EIG 4 comptait-elle ?", 14),
+    ("Combien de mentors (agents publics porteurs de défis) compte le programme ?", 126),
+    ("Quelle administration a accueilli le plus de défis ?", ["Ministère de l’Intérieur", 3]),
+    ("Combien de défis font appel à la data science ?", 28),
+    ("Quels défis ont duré 12 mois ?", ["Alphabet", "ID numérique", "Ma famille ici", "Maritux", "Sequoia CGDD"]),
+    ("Combien de défis de la promotion EIG 4 se déroulaient à Paris intra-muros ?", 8),
+]
+
+NOT_ABOUT_FIGURES = [
+    "Comment le jury note-t-il les candidats ?",
+    "bonjour",
+    "Quel est le salaire d'un EIG ?",
+    "Combien gagne un EIG ?",
+    "Comment devenir mentor ?",
+    "Qu'est-ce que le programme EIG ?",
+    "Quel label obtient un défi ?",
+    "",
+    "   ",
+]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_structured_data(FIXTURE_CORPUS)
+
+
+@pytest.fixture(scope="module")
+def real_data(real_corpus_dir: Path):
+    return load_structured_data(real_corpus_dir)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de défis la promotion EIG 1 comptait-elle ?", 2),
+        ("combien de defis pour EIG4", 2),
+        ("Combien de défis dans la promo 2018 ?", ["EIG 2", 1]),
+        ("Combien de défis de la deuxième promotion ?", ["EIG 2", 1]),
+        ("Combien de défis comptait la 1re promotion ?", ["Alpha", "Beta"]),
+        ("Combien de défis pour les deux premières promotions ?", ["EIG 1 et EIG 2", 3]),
+        ("Combien de défis hors DIG ?", 5),
+        ("Combien de défis DIG ?", ["DIG", "Epsilon"]),
+        ("Combien de défis en 2017 ?", ["2017", 2]),
+        ("Combien de défis pour l'Intérieur ?", ["Ministère de l’Intérieur", 2, 1]),
+        ("Combien de défis pour le ministère de l’interieur ?", 2),
+        ("Combien de défis la Cour des comptes a-t-elle portés ?", ["Cour des comptes", 2, "Delta", "Gamma"]),
+        ("Quels défis a portés la Gendarmerie ?", "Beta"),
+        ("Combien de défis pour la DGGN ?", ["gendarmerie", 1]),
+        ("combien de mentors", [5, 6]),
+        ("Combein de mentros ?", 5),
+        ("Combien de designers ?", 3),
+        ("Combien de développeurs dans la promotion 4 ?", ["développeurs", 1]),
+        ("Combien de designers d'intérêt général ?", ["DIG", 1]),
+        ("Combien de défis dans la promotin EIG 1 ?", 2),
+        ("Combien de défis à Paris ?", ["Paris", "Delta"]),
+        ("Combien de défis font appel à la data science ?", ["data science", 3]),
+        ("Quels défis ont duré 12 mois ?", "Gamma"),
+        ("Combien de défis ont duré six mois ?", "Epsilon"),
+        ("Quelle part des défis a publié son code source ?", [50.0, 0.6]),
+        ("Quel pourcentage d'EIG sont data scientists ?", 28.6),
+        ("Quelle administration a accueilli le plus de défis ?", ["Cour des comptes", 2]),
+        ("Quelle compétence est la plus demandée ?", "développement (4 défis)"),
+        ("Nombre de défis par promotion", ["EIG 1 (2 défis)", "DIG (1 défi)"]),
+        ("Répartition des EIG par profil", "designers (3 personnes)"),
+        ("Quels sont les chiffres clés du défi Alpha ?", ["agents formés", 120]),
+        ("Quelle administration porte le défi Gamma ?", "Cour des comptes"),
+        ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),
+        ("Combien d'EIG ont travaillé sur Alpha ?", ["Ada Dev", 2]),
+        ("Combien de promotions ?", 4),
+    ],
+)
+def test_phrasings(data, question, expected):
+    figures = figures_for_question(question, data)
+    assert figures_contain(figures, expected), [f"{figure.label} = {figure.value}" for figure in figures]
+    assert 1 <= len(figures) <= 4
+
+
+@pytest.mark.parametrize(
+    "question", [*NOT_ABOUT_FIGURES, "Combien de défis pour la promotion EIG 6 ?", "Combien de défis en 2021 ?"]
+)
+def test_questions_outside_the_data_get_no_figure(data, question):
+    assert figures_for_question(question, data) == []
+
+
+def test_no_data_no_figure():
+    assert figures_for_question("Combien de défis ?", None) == []
+
+
+@dataclass
+class FakePassage:
+    text: str
+    title: str = "Cartographie des défis"
+    date: str = "2021"
+    source: str = "documents/slides/cartographie.txt"
+    url: str = ""
+
+
+PASSAGES = [
+    FakePassage("Depuis la création du programme : 87 projets numériques et 63% des livrables en open source."),
+    FakePassage("La promotion 1 a relevé 3 défis.", title="Restitution EIG 1", date="2018-01"),
+]
+
+
+def test_published_figures_come_beside_computed_ones_on_the_same_thing(data):
+    total = figures_for_question("Combien de défis au total ?", data, PASSAGES)
+    assert [figure.value for figure in total] == [6, 5, 87]
+    assert total[-1].scope == "Selon Cartographie des défis (2021)"
+    code = figures_for_question("Quelle part des défis a publié son code source ?", data, PASSAGES)
+    assert code[-1].value == 63 and code[-1].unit == "%"
+    first = figures_for_question("Combien de défis la promotion EIG 1 comptait-elle ?", data, PASSAGES)
+    assert [figure.value for figure in first] == [2, "Alpha, Beta", 3]
+
+
+def test_published_figures_about_something_else_stay_out(data):
+    assert figures_for_question("Combien de défis font appel à la data science ?", data, PASSAGES)[-1].unit != "projets"
+    assert all(figure.unit != "projets" for figure in figures_for_question("Combien de mentors ?", data, PASSAGES))
+    assert figures_for_question("Bonjour", data, PASSAGES) == []
+
+
+@pytest.mark.parametrize(("question", "expected"), DEV_QUESTIONS)
+def test_dev_questions_on_real_data(real_data, question, expected):
+    figures = figures_for_question(question, real_data)
+    assert figures_contain(figures, expected), [f"{figure.label} = {figure.value}" for figure in figures]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de défis pour EIG4 ?", 17),
+        ("Combien de défis la promo 2018 a-t-elle compté ?", 13),
+        ("Combien de défis a porté l'Intérieur ?", [8, 3]),
+        ("combien de mentors", 126),
+        ("Quelle part des défis a publié son code source ?", [46.5, 61.1]),
+        ("Combien de défis pour la BnF ?", "BNF - catalogage"),
+        ("Quelle administration porte le défi matchID ?", "Ministère de l’Intérieur"),
+        ("Quels sont les chiffres clés de Signaux Faibls ?", ["visites réalisées", 24]),
+    ],
+)
+def test_other_phrasings_on_real_data(real_data, question, expected):
+    assert figures_contain(figures_for_question(question, real_data), expected)
+
+
+@pytest.mark.parametrize("question", NOT_ABOUT_FIGURES)
+def test_real_data_negatives(real_data, question):
+    assert figures_for_question(question, real_data) == []
