@@ -9,6 +9,9 @@ import unicodedata
 import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
+# Bump when analyze() changes: indexes built with another version are stale.
+ANALYZER_VERSION = 2
+
 # Question words and fillers that carry no topic in a question.
 _QUESTION_WORDS = {
     "combien", "comment", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "lequel", "laquelle",

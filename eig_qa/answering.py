@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -17,13 +18,16 @@ NOT_FOUND_DETAIL = (
     "Essayez de la reformuler avec d'autres mots."
 )
 
-_NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|taux|salaire|remuneration|cout|"
-                              r"budget|duree|age|quelle somme|quel prix)\b")
-_DATE_QUESTION = re.compile(r"\b(quand|quelle date|date|annee|jour|mois|delai|calendrier|date limite)\b")
-_DIGIT = re.compile(r"\d")
-_MONTHS = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
-                     r"20\d\d|19\d\d)\b")
-
+# Question types and the cues that an answering sentence tends to carry.
+_NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"
+                              r"cout|budget|duree|age|somme|prix|financement|maximum|minimum)\b")
+_DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusqu|periode|echeance)\b")
+_NUMBER = re.compile(r"\d")
+_DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
+                   r"(?:19|20)\d\d|jusqu(?:'|’)?au|avant le|au plus tard)\b")
+_MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
+_MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|millions? d)")
+_LONG_SENTENCE = 250
 
 @dataclass(frozen=True)
 class Highlight:
@@ -48,6 +52,12 @@ class AbstentionRule:
         return coverage < self.min_coverage and dense < self.min_dense
 
 
+@functools.lru_cache(maxsize=50_000)
+def _terms_of(text: str) -> frozenset[str]:
+    """Analyzed terms of a sentence or heading; cached because the same passages come back across questions."""
+    return frozenset(analyze(text))
+
+
 def question_terms(question: str) -> list[str]:
     """Distinct analyzed terms of a question, in order."""
     return list(dict.fromkeys(analyze(question)))
@@ -66,29 +76,51 @@ def coverage(sentence_terms: set[str], weights: Mapping[str, float]) -> float:
     return sum(weight for term, weight in weights.items() if term in sentence_terms) / total
 
 
-def _type_bonus(question_folded: str, sentence: str) -> float:
+def _type_bonus(question_folded: str, sentence_folded: str) -> float:
     """Favour sentences with a number for "combien" questions and a date for "quand" ones."""
-    folded = fold_accents(sentence)
     bonus = 0.0
-    if _NUMBER_QUESTION.search(question_folded) and _DIGIT.search(sentence):
-        bonus += 0.1
-    if _DATE_QUESTION.search(question_folded) and _MONTHS.search(folded):
-        bonus += 0.1
+    if _NUMBER_QUESTION.search(question_folded) and _NUMBER.search(sentence_folded):
+        bonus += 0.15
+    if _DATE_QUESTION.search(question_folded) and _DATE.search(sentence_folded):
+        bonus += 0.15
+    if _MONEY_QUESTION.search(question_folded) and _MONEY.search(sentence_folded):
+        bonus += 0.15
     return bonus
+
+
+def _sentence_score(own: float, with_context: float, sentence: str, bonus: float) -> float:
+    """Own coverage counts most; context (heading, previous sentence) supplies the subject; long and
+    interrogative sentences are rarely the answer."""
+    value = 0.6 * own + 0.4 * with_context + bonus
+    if len(sentence) > _LONG_SENTENCE:
+        value *= (_LONG_SENTENCE / len(sentence)) ** 0.5
+    if sentence.rstrip().endswith("?"):
+        value *= 0.3
+    return value
 
 
 def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
     """Score every sentence of the hits against the question, best first."""
     question_folded = fold_accents(question)
+    numbers = {term for term in weights if term.isdigit()}
+    top_score = max((hit.score for hit in hits), default=1.0) or 1.0
     scored = []
     for hit_index, hit in enumerate(hits):
         text = hit.passage.text
+        context = _terms_of(f"{hit.passage.title} {hit.passage.heading or ''}")
+        previous: frozenset[str] = frozenset()
         for start, end in sentence_spans(text):
             sentence = text[start:end]
+            terms = _terms_of(sentence)
+            surroundings = terms | previous | context
+            previous = terms
             if len(words(sentence)) < 3:
                 continue
-            value = coverage(set(analyze(sentence)), weights) + _type_bonus(question_folded, sentence)
-            value += 0.05 / (1 + hit_index)  # the retriever's order breaks ties
+            bonus = _type_bonus(question_folded, fold_accents(sentence))
+            value = _sentence_score(coverage(terms, weights), coverage(surroundings, weights), sentence, bonus)
+            if not numbers <= surroundings:
+                value *= 0.4  # "promotion 4", "2019": a sentence about another number does not answer
+            value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
             scored.append(Highlight(hit_index, start, end, sentence, round(value, 4)))
     return sorted(scored, key=lambda item: -item.score)
 
@@ -154,7 +186,7 @@ def build_answer(question: str, hits: list[Hit], weights: Mapping[str, float],
                  rule: AbstentionRule = AbstentionRule()) -> Answer:
     """Extract the answering sentences from the hits, or abstain when they do not answer."""
     scored = score_sentences(question, hits, weights)
-    best_coverage = max((coverage(set(analyze(item.text)), weights) for item in scored[:5]), default=0.0)
+    best_coverage = max((coverage(_terms_of(item.text), weights) for item in scored[:5]), default=0.0)
     best_dense = max((hit.dense for hit in hits), default=0.0)
     if not hits or rule.should_abstain(best_coverage, best_dense):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")

@@ -286,7 +286,14 @@ def _fuzzy_defis(text: str, lexicon: _Lexicon) -> frozenset[str]:
                 window = tokens[i : i + width]
                 if any(token in lexicon.vocabulary for token in window):
                     continue  # words of the rules or of administrations are not a mistyped défi name
-                ratio = difflib.SequenceMatcher(None, squeezed, "".join(window)).ratio()
+                candidate = "".join(window)
+                # Cheap upper bounds first: most windows cannot reach the score (keeps a question under 1 ms here).
+                if 2 * min(len(candidate), len(squeezed)) / (len(candidate) + len(squeezed)) < score:
+                    continue
+                matcher = difflib.SequenceMatcher(None, squeezed, candidate)
+                if matcher.quick_ratio() < score:
+                    continue
+                ratio = matcher.ratio()
                 if ratio >= score:
                     best, score = names, ratio
     return best

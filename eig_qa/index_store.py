@@ -37,6 +37,7 @@ class IndexManifest:
     files: dict[str, str]  # source → sha256
     counts: dict[str, int] = field(default_factory=dict)
     build_seconds: float = 0.0
+    analyzer_version: int = 0
     format_version: int = FORMAT_VERSION
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from eig_qa.analyzer import ANALYZER_VERSION
 from eig_qa.chunking import chunk_sections
 from eig_qa.config import Settings
 from eig_qa.documents import FileProblem, list_document_files, read_corpus
@@ -61,6 +62,8 @@ def index_status(settings: Settings) -> IndexStatus:
         return IndexStatus(False, "aucun index utilisable")
     if manifest.format_version != FORMAT_VERSION:
         return IndexStatus(False, "format d'index d'une autre version")
+    if manifest.analyzer_version != ANALYZER_VERSION:
+        return IndexStatus(False, "analyseur lexical changé")
     if manifest.model != settings.model:
         return IndexStatus(False, f"modèle changé ({manifest.model} → {settings.model})")
     if manifest.chunk_chars != settings.chunk_chars:
@@ -108,6 +111,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
         counts={"documents": len({s.source for s in reading.sections}), "sections": len(reading.sections),
                 "passages": len(passages)},
         build_seconds=round(time.perf_counter() - started, 1),
+        analyzer_version=ANALYZER_VERSION,
     )
     save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts))
     return BuildReport(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,9 @@ import bm25s
 import numpy as np
 
 from eig_qa.analyzer import analyze
+
+# bm25s logs every index build at DEBUG level through its own handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def build_lexical_index(texts: Sequence[str]) -> bm25s.BM25:

@@ -6,7 +6,16 @@ import re
 
 # A sentence ends at . ! ? … (optionally closed by a quote or bracket) followed by space and a capital,
 # a digit or an opening quote; or at a line break.
-_BOUNDARY = re.compile(r"(?<=[.!?…])[»\")\]]?\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(\[•\-–])|\n+")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])[»\")\]]?\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(\[•\-–])"
+    r"|\n+"
+    # List items flattened into one line by PDF extraction: "… ; - item", "… : • item".
+    r"|(?<=[;:])\s+(?=[-–•▪]\s)"
+    r"|\s+(?=[•▪]\s)"
+    # Numbered items flattened into one line: "… réussite 1. Un périmètre clair 2. Des équipes".
+    r"|\s+(?=\d{1,2}\.\s+[A-ZÀ-ÖØ-Þ])"
+)
+_ITEM_NUMBER = re.compile(r"^\d{1,2}\.$")
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = ("M.", "Mme.", "MM.", "Dr.", "cf.", "p.", "n°.", "etc.", "ex.", "art.", "av.", "St.")
 
@@ -17,7 +26,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         last_word = text[start : match.start()].rsplit(None, 1)[-1] if match.start() > start else ""
-        if "\n" not in match.group(0) and last_word in _ABBREVIATIONS:
+        if "\n" not in match.group(0) and (last_word in _ABBREVIATIONS or _ITEM_NUMBER.match(last_word)):
             continue
         spans.append((start, match.start()))
         start = match.end()
