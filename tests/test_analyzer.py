@@ -27,7 +27,7 @@ def test_numbers_are_kept_and_thousands_joined():
 
 
 def test_letters_and_digits_are_split():
-    assert words("EIG3 et promo4") == ["eig", "3", "et", "promo", "4"]
+    assert words("EIG3 et promo4") == ["eig", "3", "et", "promotion", "4"]
     assert analyze("EIG3") == analyze("EIG 3")
 
 

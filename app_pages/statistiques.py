@@ -1,0 +1,92 @@
+"""Page « Statistiques » : chiffres clés et graphiques calculés à partir des données du site EIG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import streamlit as st
+
+from eig_qa import statistics
+from eig_qa.config import load_settings
+from eig_qa.errors import EigQaError, user_message
+from eig_qa.export import format_number
+from eig_qa.figures import DATA_SCOPE, Figure
+from eig_qa.structured_data import StructuredData, load_structured_data
+
+METRIC_LABELS = ("Défis", "EIG et DIG", "Mentors", "Code publié")
+
+
+@st.cache_resource(show_spinner="Lecture des données du site…")
+def load_data(corpus_dir: str) -> StructuredData | None:
+    """The YAML data of the corpus, read once per corpus folder."""
+    return load_structured_data(Path(corpus_dir))
+
+
+def metric_value(figure: Figure) -> str:
+    """A figure's value written the French way: "128", "46,5 %"."""
+    return format_number(figure.value) + ("\u202f%" if figure.unit == "%" else "")
+
+
+def bar_chart(table, category: str, amount: str, *, color: str | None = None, horizontal: bool = False) -> alt.Chart:
+    """A bar chart keeping the table's row order on the category axis, with whole-number ticks."""
+    category_channel, amount_channel = (alt.Y, alt.X) if horizontal else (alt.X, alt.Y)
+    channels = [
+        category_channel(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=320)),
+        amount_channel(f"{amount}:Q", axis=alt.Axis(tickMinStep=1, format="d")),
+    ]
+    if color:
+        channels.append(alt.Color(f"{color}:N", title=color, legend=alt.Legend(orient="bottom", columns=2)))
+    return alt.Chart(table).mark_bar().encode(*channels, tooltip=list(table.columns))
+
+
+st.title("Statistiques du programme EIG")
+st.caption(f"{DATA_SCOPE}. Chaque chiffre est recalculé à partir des fichiers YAML du site, jamais saisi à la main.")
+
+try:
+    data = load_data(str(load_settings().corpus_dir))
+except EigQaError as error:
+    st.error(user_message(error))
+    st.stop()
+if data is None:
+    st.info(
+        "Ce corpus ne contient pas de données structurées : ajoutez data/defis.yml, data/personnes.yml "
+        "et data/promos.yml au dossier du corpus pour afficher les statistiques."
+    )
+    st.stop()
+
+choices = statistics.promotion_choices(data)
+chosen = st.multiselect(
+    "Promotions",
+    list(choices),
+    default=list(choices),
+    help="Les chiffres et les graphiques ne portent que sur les promotions choisies.",
+)
+if not chosen:
+    st.info("Choisissez au moins une promotion pour afficher les statistiques.")
+    st.stop()
+promotions = [choices[label] for label in chosen]
+
+for column, label, figure in zip(
+    st.columns(len(METRIC_LABELS)), METRIC_LABELS, statistics.headline_figures(data, promotions), strict=True
+):
+    column.metric(label, metric_value(figure), help=f"{figure.label}. {figure.computation}", border=True)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Défis par promotion")
+    st.altair_chart(bar_chart(statistics.defis_per_promotion(data, promotions), "Promotion", "Défis"), width="stretch")
+with right:
+    st.subheader("EIG par profil et par promotion")
+    profiles = statistics.eig_per_profile(data, promotions)
+    st.altair_chart(bar_chart(profiles, "Promotion", "EIG", color="Profil"), width="stretch")
+
+st.subheader("Administrations ayant accueilli le plus de défis")
+st.caption("Les directions et agences sont comptées avec le ministère nommé dans leur libellé.")
+administrations = statistics.top_administrations(data, promotions)
+st.altair_chart(bar_chart(administrations, "Administration", "Défis", horizontal=True), width="stretch")
+
+st.subheader("Part des défis dont le code source est publié")
+code = statistics.source_code_by_promotion(data, promotions)
+st.altair_chart(bar_chart(code, "Promotion", "Part publiée (%)"), width="stretch")
+st.dataframe(code, hide_index=True, width="stretch")

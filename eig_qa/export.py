@@ -1,0 +1,205 @@
+"""Markdown of answers, shared by the page and the export: escaped text, highlighted sentences, citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+if TYPE_CHECKING:
+    from eig_qa.answering import Answer
+    from eig_qa.chunking import Passage
+    from eig_qa.conversation import Turn
+    from eig_qa.figures import Figure
+
+KIND_LABELS = {
+    "working_paper": "Rapport d'évaluation",
+    "report": "Rapport",
+    "application": "Candidature",
+    "guide": "Guide",
+    "slides": "Présentation",
+    "blog": "Blog",
+    "defi": "Défis",
+    "faq": "FAQ",
+}
+# How many of each kind the welcome message counts: (singular, plural).
+_KIND_NOUNS = {
+    "working_paper": ("rapport d'évaluation", "rapports d'évaluation"),
+    "report": ("rapport", "rapports"),
+    "application": ("document de candidature", "documents de candidature"),
+    "guide": ("guide", "guides"),
+    "slides": ("présentation", "présentations"),
+    "blog": ("article de blog", "articles de blog"),
+    "defi": ("fiche de défi", "fiches de défis"),
+    "faq": ("FAQ", "FAQ"),
+    "autre": ("autre document", "autres documents"),
+}
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+# Every character that Markdown, or Streamlit's extensions of it (colours, emoji, LaTeX), gives a meaning to.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+_BLANK = re.compile(r"[^\S\n]+")
+_PARAGRAPH = re.compile(r"\s*\n\s*\n\s*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_NARROW_SPACE = "\u202f"  # French thousands separator and space before %
+
+
+def kind_label(kind: str | None) -> str:
+    """The French name of a kind of document; unknown kinds as they are."""
+    return KIND_LABELS.get(kind or "", kind or "Document")
+
+
+def french_date(date: str | None) -> str | None:
+    """Write "2019-05-12" as "12 mai 2019", "2019-05" as "mai 2019", "2019" as is."""
+    if not date:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?.*", date)
+    if not match or not match[2] or not 1 <= int(match[2]) <= 12:
+        return date
+    month = _MONTHS[int(match[2]) - 1]
+    return f"{int(match[3])} {month} {match[1]}" if match[3] else f"{month} {match[1]}"
+
+
+def escape_markdown(text: str) -> str:
+    """Show text exactly as written: Markdown characters escaped, paragraphs kept, other line breaks joined."""
+    text = _BLANK.sub(" ", text)
+    paragraphs = [_LINE_BREAK.sub(" ", paragraph) for paragraph in _PARAGRAPH.split(text)]
+    return "\n\n".join(_SPECIAL.sub(r"\\\1", paragraph) for paragraph in paragraphs)
+
+
+def _mark(text: str, background: bool) -> str:
+    """Emphasise an answering sentence: bold, on a blue background on the page."""
+    bold = f"**{escape_markdown(' '.join(text.split()))}**"
+    return f":blue-background[{bold}]" if background else bold
+
+
+def highlighted_markdown(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped text with the character spans emphasised, bold on a blue background."""
+    parts, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor or start >= end:
+            continue
+        parts += [escape_markdown(text[cursor:start]), _mark(text[start:end], background=True)]
+        cursor = end
+    parts.append(escape_markdown(text[cursor:]))
+    return "".join(parts)
+
+
+def passage_markdown(answer: Answer, hit_index: int) -> str:
+    """The text of one cited passage with its answering sentences emphasised."""
+    spans = [(item.start, item.end) for item in answer.highlights if item.hit_index == hit_index]
+    return highlighted_markdown(answer.hits[hit_index].passage.text, spans)
+
+
+def answer_markdown(answer: Answer, background: bool = True) -> str:
+    """The short answer: each answering sentence emphasised, followed by the document it comes from."""
+    if not answer.highlights:
+        return escape_markdown(answer.text)
+    return "\n\n".join(
+        f"{_mark(item.text, background)} — *d'après {escape_markdown(_where(answer.hits[item.hit_index].passage))}*"
+        for item in answer.highlights
+    )
+
+
+def _where(passage: Passage) -> str:
+    return f"« {passage.title} »" + (f", page {passage.page}" if passage.page else "")
+
+
+def safe_url(url: str | None) -> str | None:
+    """A web address usable as a Markdown link target, or None when it is not http(s)."""
+    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~")
+
+
+def citation_link(passage: Passage) -> str:
+    """A link that says where it goes: "[Ouvrir « Titre », page 6 (nouvel onglet)](…#page=6)"."""
+    where = _where(passage)
+    url = safe_url(passage.url)
+    if url is None:
+        return escape_markdown(f"{where} (document sans lien public)")
+    return f"[{escape_markdown(f'Ouvrir {where}')} \\(nouvel onglet\\)]({url})"
+
+
+def citation_details(passage: Passage) -> str:
+    """Kind, date and page of a cited passage: "Rapport · mai 2019 · page 6"."""
+    details = [kind_label(passage.kind), french_date(passage.date), f"page {passage.page}" if passage.page else None]
+    return " · ".join(detail for detail in details if detail)
+
+
+def format_number(value: object) -> str:
+    """Write a number the French way: "1 288", "56,3"; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".replace(",", _NARROW_SPACE).replace(".", ",")
+    return f"{int(value):,}".replace(",", _NARROW_SPACE)
+
+
+def figure_value(figure: Figure) -> str:
+    """A key figure with its unit: "15 défis", "56 %"."""
+    unit = (figure.unit or "").strip()
+    if not unit:
+        return format_number(figure.value)
+    return format_number(figure.value) + (_NARROW_SPACE if unit == "%" else " ") + unit
+
+
+def relevance_label(rank: int, score: float, best: float) -> str:
+    """Rank and closeness to the best passage, in words: "n° 2 · pertinence élevée"."""
+    ratio = score / best if best > 0 else 0.0
+    level = "élevée" if ratio >= 0.95 else "moyenne" if ratio >= 0.85 else "faible"
+    return f"Passage n° {rank} · pertinence {level}"
+
+
+def corpus_description(documents: int, kinds: dict[str, int], latest_date: str | None) -> str:
+    """What the assistant knows: "134 documents publics du programme, publiés jusqu'au 8 avril 2021 (71 fiches…)"."""
+    counted = []
+    for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
+        singular, plural = _KIND_NOUNS.get(kind, (kind_label(kind), kind_label(kind)))
+        counted.append(f"{count} {singular if count == 1 else plural}")
+    sentence = f"{documents} documents publics du programme"
+    latest = french_date(latest_date)
+    if latest:
+        sentence += f", publiés jusqu'{'au' if len(latest.split()) == 3 else 'en'} {latest}"  # au 8 avril, en avril
+    return f"{sentence} ({', '.join(counted)})"
+
+
+def _turn_markdown(number: int, turn: Turn) -> list[str]:
+    answer = turn.answer
+    lines = [f"## {number}. {escape_markdown(turn.question)}", ""]
+    if turn.understood_as:
+        lines += [f"*Question comprise comme : {escape_markdown(turn.understood_as)}*", ""]
+    lines += [answer_markdown(answer, background=False), ""]
+    if answer.figures:
+        lines += ["### Chiffres clés", ""]
+        for figure in answer.figures:
+            lines.append(f"- **{escape_markdown(figure.label)}** : {escape_markdown(figure_value(figure))} "
+                         f"({escape_markdown(figure.scope)}). Calcul : {escape_markdown(figure.computation)} "
+                         f"Source : {escape_markdown(figure.source)}")
+        lines.append("")
+    if answer.hits:
+        lines += ["### Documents proches" if answer.abstained else "### Sources", ""]
+        for index, hit in enumerate(answer.hits):
+            details = escape_markdown(citation_details(hit.passage))
+            lines.append(f"{index + 1}. {citation_link(hit.passage)} — {details}")
+            quotes = [item for item in answer.highlights if item.hit_index == index]
+            lines += [f"   > {escape_markdown(' '.join(item.text.split()))}" for item in quotes]
+        lines.append("")
+    return lines
+
+
+def conversation_markdown(turns: Sequence[Turn], exported_at: datetime | None = None) -> str:
+    """The whole conversation as a Markdown document, each answer with its key figures and citations."""
+    exported_at = exported_at or datetime.now()
+    lines = [
+        "# Conversation avec l'assistant documentaire Entrepreneurs d'intérêt général",
+        "",
+        f"Exportée le {exported_at:%d/%m/%Y à %H:%M}. Les réponses citent les documents publics du programme ; "
+        "les chiffres clés sont calculés à partir des données des promotions 1 à 4 et des défis DIG.",
+        "",
+    ]
+    for number, turn in enumerate(turns, start=1):
+        lines += _turn_markdown(number, turn)
+    return "\n".join(lines).rstrip() + "\n"

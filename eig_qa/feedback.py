@@ -1,0 +1,67 @@
+"""Append-only store of 👍/👎 on answers, one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from eig_qa.config import PROJECT_ROOT
+from eig_qa.conversation import Turn
+from eig_qa.errors import EigQaError
+
+FEEDBACK_ENV = "EIG_QA_FEEDBACK"
+DEFAULT_FEEDBACK_FILE = PROJECT_ROOT / "data" / "feedback.jsonl"  # data/ is git-ignored
+THUMBS = ("down", "up")  # st.feedback("thumbs") gives 0 for 👎 and 1 for 👍
+_LOCK_TIMEOUT_SECONDS = 10
+
+
+class FeedbackError(EigQaError):
+    """The feedback could not be written."""
+
+
+def feedback_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where feedback goes: EIG_QA_FEEDBACK, or data/feedback.jsonl at the project root."""
+    raw = (os.environ if env is None else env).get(FEEDBACK_ENV, "").strip()
+    return Path(raw).expanduser() if raw else DEFAULT_FEEDBACK_FILE
+
+
+def feedback_record(turn: Turn, rating: str, now: datetime | None = None) -> dict:
+    """What is kept of one rating: the question and answer the user saw, the cited sources, the time."""
+    if rating not in THUMBS:
+        raise ValueError(f"rating must be one of {THUMBS}, got {rating!r}")
+    return {
+        "timestamp": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "rating": rating,
+        "question": turn.question,
+        "understood_as": turn.understood_as,
+        "answer": turn.answer.text,
+        "kind": turn.answer.kind,
+        "sources": turn.sources(),
+    }
+
+
+def append_feedback(record: Mapping, path: Path | None = None) -> None:
+    """Append one record as a line; earlier lines are never rewritten. Raises FeedbackError."""
+    path = path or feedback_path()
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The lock keeps lines from several processes whole; O_APPEND keeps each write at the end of the file.
+        with FileLock(f"{path}.lock", timeout=_LOCK_TIMEOUT_SECONDS):
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            try:
+                written = 0
+                while written < len(line):
+                    written += os.write(descriptor, line[written:])
+            finally:
+                os.close(descriptor)
+    except (OSError, Timeout) as error:
+        raise FeedbackError(
+            f"Votre avis n'a pas pu être enregistré dans {path} ({error.__class__.__name__}). "
+            f"Vérifiez que ce dossier est accessible en écriture, ou choisissez un autre fichier avec {FEEDBACK_ENV}."
+        ) from error

@@ -1,0 +1,255 @@
+"""The page of the EIG documentary assistant: a chat that quotes the programme's documents, and the statistics page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from eig_qa.assistant import Assistant, CorpusSummary
+from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
+from eig_qa.conversation import Turn, rewrite_follow_up
+from eig_qa.errors import user_message
+from eig_qa.export import (
+    answer_markdown,
+    citation_details,
+    citation_link,
+    conversation_markdown,
+    corpus_description,
+    escape_markdown,
+    figure_value,
+    kind_label,
+    passage_markdown,
+    relevance_label,
+)
+from eig_qa.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.retrieval import SearchFilters
+
+TITLE = "Entrepreneurs d'intérêt général — Assistant documentaire"
+STATISTICS_PAGE = "app_pages/statistiques.py"
+EXAMPLES = {
+    "Découvrir le programme": (
+        "Qu'est-ce que le programme Entrepreneurs d'intérêt général ?",
+        "Comment se déroulent les 10 mois du programme ?",
+        "Quel est le salaire net mensuel d'un EIG ?",
+    ),
+    "Candidater en tant qu'administration": (
+        "Quel est le calendrier de l'appel à projets EIG 5 ?",
+        "Quels sont les critères de sélection des projets des administrations ?",
+        "Une collectivité territoriale peut-elle répondre à l'appel à projets EIG 5 ?",
+    ),
+    "Chiffres clés": (
+        "Combien de défis dans la promotion 3 ?",
+        "Quelle part des défis a publié son code source ?",
+        "Quelle administration a accueilli le plus de défis ?",
+    ),
+}
+USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
+_PROGRESS_STEP = 0.05  # each update is replayed by the cache on every rerun: keep them few
+
+
+@st.cache_resource(show_spinner="Chargement du modèle et de l'index des documents…")
+def load_assistant(settings: Settings) -> Assistant:
+    """Model, index and data, loaded once for every visitor; the index is built on the first start."""
+    bar, shown = None, -1.0
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        share = done / total if total else 1.0
+        if bar is None:
+            bar = st.progress(0.0)
+        if share - shown >= _PROGRESS_STEP or share == 1.0:
+            bar.progress(share, text=f"Première mise en route : indexation des documents ({done} / {total} passages)…")
+            shown = share
+
+    assistant = Assistant.open(settings, on_progress=on_progress)
+    if bar is not None:
+        bar.empty()
+    return assistant
+
+
+def open_assistant() -> Assistant:
+    """The assistant, or a French error that says how to fix the set-up, and the page stops."""
+    try:
+        return load_assistant(load_settings())
+    except Exception as error:  # the page must show a message, never a traceback
+        st.error(user_message(error), icon=":material/error:")
+        st.markdown("Une fois le problème corrigé, rechargez la page.")
+        st.stop()
+
+
+def reset_conversation() -> None:
+    """Forget the conversation; new widget keys so that old 👍/👎 do not stick to new answers."""
+    st.session_state.turns = []
+    st.session_state.feedback_notes = {}
+    st.session_state.conversation = st.session_state.get("conversation", 0) + 1
+
+
+def ask_example(question: str) -> None:
+    """Queue an example question for this run."""
+    st.session_state.pending = question
+
+
+def save_feedback(index: int, key: str) -> None:
+    """Append the 👍/👎 just given to the feedback file."""
+    value = st.session_state.get(key)
+    if value is None:  # a vote taken back: the file is append-only, nothing to write
+        return
+    try:
+        append_feedback(feedback_record(st.session_state.turns[index], THUMBS[value]))
+        st.session_state.feedback_notes[index] = "Merci, votre avis est enregistré."
+    except FeedbackError as error:
+        st.session_state.feedback_notes[index] = error.message
+
+
+def draw_sidebar(assistant: Assistant, kinds: list[str]) -> tuple[SearchFilters, int]:
+    """Filters, number of passages, new conversation and export; returns what the search should use."""
+    with st.sidebar:
+        st.header("Affiner la recherche")
+        chosen_kinds = st.multiselect("Types de documents", kinds, format_func=kind_label,
+                                      placeholder="Tous les types de documents")
+        years: dict[str, str] = {}
+        if assistant.data is not None:
+            years = {f"{row.label} ({row.year})": str(row.year) for row in assistant.data.promotions.itertuples()}
+        chosen_promotions = st.multiselect(
+            "Promotion (année des documents)", list(years), placeholder="Toutes les années",
+            help="Garde les documents datés de l'année de la promotion choisie.",
+        )
+        top_k = st.slider("Nombre de passages cités", 3, 10, min(max(assistant.settings.top_k, 3), 10))
+        st.divider()
+        st.button("Nouvelle conversation", icon=":material/restart_alt:", on_click=reset_conversation,
+                  width="stretch")
+        st.download_button(
+            "Exporter la conversation (Markdown)", conversation_markdown(st.session_state.turns),
+            file_name="conversation-eig.md", mime="text/markdown", icon=":material/download:",
+            disabled=not st.session_state.turns, width="stretch",
+        )
+    filters = SearchFilters(kinds=frozenset(chosen_kinds), years=frozenset(years[name] for name in chosen_promotions))
+    return filters, top_k
+
+
+def draw_welcome(summary: CorpusSummary) -> None:
+    """What the assistant knows and does not, and example questions."""
+    known = escape_markdown(corpus_description(summary.documents, summary.kinds, summary.latest_date))
+    st.markdown(
+        f"Je réponds à vos questions à partir de **{known}**. "
+        "Je ne rédige pas de texte : je cite les passages des documents qui répondent, avec un lien vers chacun. "
+        "Les chiffres clés sont calculés à partir des données des promotions 1 à 4 et des défis DIG. "
+        "Je ne connais pas les informations postérieures à ces documents."
+    )
+    with st.expander("Exemples de questions", expanded=not st.session_state.turns, icon=":material/lightbulb:"):
+        for column, (audience, questions) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items(), strict=True):
+            with column:
+                st.markdown(f"**{audience}**")
+                for number, question in enumerate(questions):
+                    # A non-breaking space keeps the question mark with its last word, as French typography wants.
+                    st.button(question.replace(" ?", "\u00a0?"), key=f"example_{audience}_{number}",
+                              on_click=ask_example, args=(question,), width="stretch", wrap=True)
+
+
+def draw_figures(turn: Turn) -> None:
+    """Key figures as cards, each with what it covers and how it is computed."""
+    st.markdown("**Chiffres clés**")
+    for figure in turn.answer.figures:
+        with st.container(border=True):
+            # Label and lists are written in full: st.metric would cut long ones.
+            st.markdown(escape_markdown(figure.label))
+            if isinstance(figure.value, int | float):
+                st.metric(escape_markdown(figure.label), figure_value(figure), label_visibility="collapsed")
+            else:
+                st.markdown(f"**{escape_markdown(figure_value(figure))}**")
+            st.caption(escape_markdown(figure.scope))
+            with st.expander("Comment c'est calculé"):
+                st.markdown(escape_markdown(figure.computation))
+                st.markdown(f"Source : {escape_markdown(figure.source)}")
+
+
+def draw_passages(turn: Turn) -> None:
+    """The cited passages (or the nearest documents after an abstention), answering sentences highlighted."""
+    answer = turn.answer
+    st.markdown("**Documents proches**" if answer.abstained else "**Sources citées**")
+    best = max(hit.score for hit in answer.hits)
+    cited = {item.hit_index for item in answer.highlights}
+    for index, hit in enumerate(answer.hits):
+        passage = hit.passage
+        label = f"{index + 1}. {passage.title} — {citation_details(passage)}"
+        with st.expander(escape_markdown(label), expanded=index in cited):
+            st.markdown(citation_link(passage))
+            st.caption(relevance_label(index + 1, hit.score, best))
+            st.markdown(passage_markdown(answer, index))
+
+
+def draw_turn(index: int, turn: Turn) -> None:
+    """One question and its answer: short answer, key figures beside it, cited passages, 👍/👎."""
+    answer = turn.answer
+    with st.chat_message("user", avatar=USER_AVATAR):
+        st.markdown(escape_markdown(turn.question))
+    with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
+        if turn.understood_as:
+            st.markdown(f"*Question comprise comme : {escape_markdown(turn.understood_as)}*")
+        if answer.notice:
+            st.info(escape_markdown(answer.notice), icon=":material/info:")
+        text_column, figures_column = st.columns([3, 2]) if answer.figures else (st.container(), None)
+        with text_column:
+            if answer.kind == "invalid":
+                st.warning(escape_markdown(answer.text), icon=":material/edit:")
+            else:
+                st.markdown(answer_markdown(answer))
+        if figures_column is not None:
+            with figures_column:
+                draw_figures(turn)
+        if answer.hits:
+            draw_passages(turn)
+        if answer.kind in ("answer", "abstention"):
+            key = f"feedback_{st.session_state.conversation}_{index}"
+            st.markdown("Cette réponse vous a-t-elle aidé ?")
+            st.feedback("thumbs", key=key, on_change=save_feedback, args=(index, key))
+            note = st.session_state.feedback_notes.get(index)
+            if note:
+                st.caption(note)
+
+
+def answer_question(assistant: Assistant, question: str, filters: SearchFilters, top_k: int) -> None:
+    """Rewrite a follow-up, ask, keep the turn; the rerun draws it with the others."""
+    history = [turn.question for turn in st.session_state.turns]
+    names = []
+    if assistant.data is not None:
+        names = [*assistant.data.defis["title"], *assistant.data.defis["ministry"].dropna().unique()]
+    understood = rewrite_follow_up(question, history, names)
+    with st.chat_message("user", avatar=USER_AVATAR):
+        st.markdown(escape_markdown(question))
+    try:
+        with st.spinner("Recherche dans les documents…"):
+            answer = assistant.ask(understood, k=top_k, filters=filters)
+    except Exception as error:  # one failed question must not end the conversation
+        st.error(user_message(error), icon=":material/error:")
+        return
+    st.session_state.turns.append(Turn(question, answer, understood if understood != question else None))
+    st.rerun()
+
+
+def chat_page() -> None:
+    """The chat: welcome, examples, conversation, question box."""
+    st.session_state.setdefault("turns", [])
+    st.session_state.setdefault("feedback_notes", {})
+    st.session_state.setdefault("conversation", 0)
+    st.caption("Programme de la direction interministérielle du numérique (DINUM) — Etalab")
+    st.title(TITLE)
+    assistant = open_assistant()
+    summary = assistant.summary()
+    # Passages without a kind are counted as "autre", which no kind filter can select.
+    filters, top_k = draw_sidebar(assistant, sorted(kind for kind in summary.kinds if kind != "autre"))
+    draw_welcome(summary)
+    for index, turn in enumerate(st.session_state.turns):
+        draw_turn(index, turn)
+    typed = st.chat_input("Posez votre question sur le programme EIG", max_chars=MAX_QUESTION_CHARS)
+    question = (typed or st.session_state.pop("pending", None) or "").strip()
+    if question:
+        answer_question(assistant, question, filters, top_k)
+
+
+st.set_page_config(page_title="Assistant documentaire EIG", page_icon="🇫🇷", layout="wide")
+pages = [st.Page(chat_page, title="Assistant", icon=":material/forum:", default=True)]
+if (Path(__file__).resolve().parent / STATISTICS_PAGE).is_file():
+    pages.append(st.Page(STATISTICS_PAGE, title="Statistiques", icon=":material/bar_chart:"))
+st.navigation(pages).run()

@@ -1,0 +1,209 @@
+"""The chat page run by Streamlit's AppTest over the real corpus and the real default model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from eig_qa.config import PROJECT_ROOT
+from eig_qa.export import answer_markdown, passage_markdown
+
+pytestmark = pytest.mark.real
+
+APP = str(PROJECT_ROOT / "streamlit_app.py")
+# The first run loads the model; the index is already built by the `real_settings` fixture.
+TIMEOUT_SECONDS = 300
+DEADLINE_QUESTION = "Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?"
+FIGURES_QUESTION = "Combien de défis dans la promotion 3 ?"
+
+
+@pytest.fixture
+def feedback_file(tmp_path):
+    return tmp_path / "avis" / "feedback.jsonl"
+
+
+@pytest.fixture
+def app(real_settings, monkeypatch, feedback_file) -> AppTest:
+    """The page, first run done, over the real corpus, its feedback going to a temporary file."""
+    monkeypatch.setenv("EIG_QA_CORPUS", str(real_settings.corpus_dir))
+    monkeypatch.delenv("EIG_QA_MODEL", raising=False)
+    monkeypatch.setenv("EIG_QA_FEEDBACK", str(feedback_file))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    assert not at.error, [error.value for error in at.error]
+    return at
+
+
+def markdown_of(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def test_page_renders_welcome_examples_and_filters(app):
+    assert app.title[0].value == "Entrepreneurs d'intérêt général — Assistant documentaire"
+    welcome = markdown_of(app)
+    assert "documents publics du programme" in welcome
+    assert "Je ne rédige pas de texte" in welcome
+    assert {"**Découvrir le programme**", "**Candidater en tant qu'administration**", "**Chiffres clés**"} <= {
+        element.value for element in app.markdown}
+    assert FIGURES_QUESTION.replace(" ?", "\u00a0?") == app.button(key="example_Chiffres clés_0").label
+    assert [widget.label for widget in app.sidebar.multiselect] == ["Types de documents",
+                                                                    "Promotion (année des documents)"]
+    assert "EIG 3 (2019)" in app.sidebar.multiselect[1].options
+    assert app.sidebar.slider[0].label == "Nombre de passages cités"
+    assert not app.chat_message
+
+
+def test_question_gives_an_answer_with_linked_passages(app):
+    ask(app, DEADLINE_QUESTION)
+    answer = app.session_state["turns"][-1].answer
+    assert answer.kind == "answer" and answer.highlights
+    text = markdown_of(app)
+    assert answer_markdown(answer) in text
+    assert ":blue-background[**" in passage_markdown(answer, answer.highlights[0].hit_index)
+    assert "#page=" in text and "[Ouvrir « " in text
+    assert [message.name for message in app.chat_message] == ["user", "assistant"]
+    assert len(app.feedback) == 1
+
+
+def test_figures_question_shows_key_figures_with_their_computation(app):
+    ask(app, FIGURES_QUESTION)
+    assert app.metric, "no key figure shown"
+    assert "15" in app.metric[0].value
+    assert any(expander.label == "Comment c'est calculé" for expander in app.expander)
+
+
+def test_example_button_asks_its_question(app):
+    app.button(key="example_Chiffres clés_0").click().run()
+    assert not app.exception
+    assert [turn.question for turn in app.session_state["turns"]] == [FIGURES_QUESTION]
+    assert app.metric
+
+
+def test_empty_question_is_ignored(app):
+    ask(app, "   ")
+    assert app.session_state["turns"] == []
+    assert not app.chat_message
+
+
+def test_follow_up_is_rewritten_and_shown(app):
+    ask(app, FIGURES_QUESTION)
+    ask(app, "et pour la promotion 4 ?")
+    assert "*Question comprise comme : Combien de défis dans la promotion 4 ?*" in markdown_of(app)
+    assert app.session_state["turns"][-1].understood_as == "Combien de défis dans la promotion 4 ?"
+
+
+def test_kind_filter_changes_the_cited_passages(app):
+    question = "Comment se passe le recrutement des entrepreneurs ?"
+    ask(app, question)
+    unfiltered = {hit.passage.kind for hit in app.session_state["turns"][-1].answer.hits}
+    app.sidebar.multiselect[0].set_value(["blog"]).run()
+    ask(app, question)
+    filtered = {hit.passage.kind for hit in app.session_state["turns"][-1].answer.hits}
+    assert filtered == {"blog"}
+    assert unfiltered != filtered
+
+
+def test_promotion_filter_keeps_documents_of_its_year(app):
+    app.sidebar.multiselect[1].set_value(["EIG 1 (2017)"]).run()
+    ask(app, "Comment se passe le recrutement des entrepreneurs ?")
+    hits = app.session_state["turns"][-1].answer.hits
+    assert hits and {hit.passage.date[:4] for hit in hits} == {"2017"}
+
+
+def test_passage_count_follows_the_slider(app):
+    app.sidebar.slider[0].set_value(8).run()
+    ask(app, DEADLINE_QUESTION)
+    assert len(app.session_state["turns"][-1].answer.hits) == 8
+
+
+def test_export_contains_the_citations(app, monkeypatch):
+    # AppTest keeps downloads in a media storage of its own for each run: record it to read the file back.
+    storages = []
+
+    class RecordingStorage(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str):
+            super().__init__(media_endpoint)
+            storages.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
+    ask(app, DEADLINE_QUESTION)
+    download = app.sidebar.get("download_button")[0]
+    assert not download.proto.disabled
+    exported = storages[-1].get_file(download.proto.url.rsplit("/", 1)[1]).content.decode("utf-8")
+    assert "## 1. Quelle est la date limite de dépôt des dossiers" in exported
+    assert "### Sources" in exported and "#page=" in exported and "[Ouvrir « " in exported
+    assert answer_markdown(app.session_state["turns"][-1].answer, background=False) in exported
+
+
+def test_feedback_is_appended_with_the_cited_sources(app, feedback_file):
+    ask(app, DEADLINE_QUESTION)
+    app.feedback[0].set_value(1).run()
+    assert "Merci, votre avis est enregistré." in [caption.value for caption in app.caption]
+    records = [json.loads(line) for line in feedback_file.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1
+    record = records[0]
+    assert (record["rating"], record["question"]) == ("up", DEADLINE_QUESTION)
+    assert record["answer"] == app.session_state["turns"][-1].answer.text
+    assert any("#page=" in (source["url"] or "") for source in record["sources"])
+
+
+def test_new_conversation_forgets_the_turns(app):
+    ask(app, FIGURES_QUESTION)
+    next(button for button in app.sidebar.button if button.label == "Nouvelle conversation").click().run()
+    assert app.session_state["turns"] == []
+    assert not app.chat_message
+
+
+@pytest.mark.parametrize("question", ["<script>alert(1)</script>", "[x](javascript:alert(1))"])
+def test_markup_in_a_question_is_shown_as_text(app, question):
+    ask(app, question)
+    shown = app.chat_message[0].markdown[0].value
+    assert shown in (r"\<script\>alert\(1\)\</script\>", r"\[x\]\(javascript\:alert\(1\)\)")
+    assert "<script>" not in markdown_of(app)
+    assert "](javascript" not in markdown_of(app)
+    assert not app.get("html")
+
+
+def test_first_start_builds_the_index_behind_a_progress_bar(tiny_corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("EIG_QA_CORPUS", str(tiny_corpus))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tmp_path / "index"))
+    monkeypatch.delenv("EIG_QA_MODEL", raising=False)
+    shown = []
+    progress = st.progress
+    monkeypatch.setattr(st, "progress", lambda *args, **kwargs: shown.append(args) or progress(*args, **kwargs))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception and not at.error
+    assert shown, "no progress bar while the index was built"
+    assert not at.get("progress"), "the progress bar stays after the build"
+    assert (tmp_path / "index" / "CURRENT").is_file()
+    assert at.chat_input
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [("EIG_QA_CORPUS", "{tmp}/absent", "introuvable"), ("EIG_QA_TOP_K", "beaucoup", "EIG_QA_TOP_K='beaucoup'")],
+)
+def test_setup_errors_are_shown_in_french_without_traceback(tmp_path, monkeypatch, variable, value, message):
+    monkeypatch.setenv("EIG_QA_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv(variable, value.format(tmp=tmp_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception
+    assert message in at.error[0].value
+    assert not at.chat_input
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT / "app_pages" / "statistiques.py").is_file(), reason="page Statistiques absente")
+def test_navigation_reaches_the_statistics_page(app):
+    app.switch_page("app_pages/statistiques.py").run()
+    assert not app.exception, app.exception
+    assert not app.chat_input
