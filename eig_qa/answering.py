@@ -22,12 +22,15 @@ NOT_FOUND_DETAIL = (
 _NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"
                               r"cout|budget|duree|age|somme|prix|financement|maximum|minimum)\b")
 _DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusqu|periode|echeance)\b")
-_NUMBER = re.compile(r"\d")
+# A number that is not just a year ("500 euros", "12 défis", "41%"), and dates or deadline wording.
+_NUMBER = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d+")
+_YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
-                   r"(?:19|20)\d\d|jusqu(?:'|’)?au|avant le|au plus tard)\b")
+                   r"jusqu(?:'|’)?au|avant le|au plus tard)\b")
 _MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
 _MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|millions? d)")
-_LONG_SENTENCE = 250
+_LONG_SENTENCE = 350
 
 @dataclass(frozen=True)
 class Highlight:
@@ -82,15 +85,12 @@ def coverage(sentence_terms: set[str], weights: Mapping[str, float]) -> float:
 
 
 def _type_bonus(question_folded: str, sentence_folded: str) -> float:
-    """Favour sentences with a number for "combien" questions and a date for "quand" ones."""
-    bonus = 0.0
-    if _NUMBER_QUESTION.search(question_folded) and _NUMBER.search(sentence_folded):
-        bonus += 0.15
-    if _DATE_QUESTION.search(question_folded) and _DATE.search(sentence_folded):
-        bonus += 0.15
-    if _MONEY_QUESTION.search(question_folded) and _MONEY.search(sentence_folded):
-        bonus += 0.15
-    return bonus
+    """Favour sentences carrying what the question asks for: a number, a date or year, an amount."""
+    def cue(question_pattern: re.Pattern, sentence_pattern: re.Pattern) -> bool:
+        return bool(question_pattern.search(question_folded) and sentence_pattern.search(sentence_folded))
+
+    dated = cue(_DATE_QUESTION, _DATE) or cue(_YEAR_QUESTION, _YEAR)
+    return 0.15 * (cue(_NUMBER_QUESTION, _NUMBER) + dated + cue(_MONEY_QUESTION, _MONEY))
 
 
 def _sentence_score(own: float, with_context: float, sentence: str, bonus: float) -> float:
@@ -113,12 +113,14 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
     for hit_index, hit in enumerate(hits):
         text = hit.passage.text
         context = _terms_of(f"{hit.passage.title} {hit.passage.heading or ''}")
-        previous: frozenset[str] = frozenset()
-        for start, end in sentence_spans(text):
+        spans = sentence_spans(text)
+        sentence_terms = [_terms_of(text[start:end]) for start, end in spans]
+        for position, (start, end) in enumerate(spans):
             sentence = text[start:end]
-            terms = _terms_of(sentence)
-            surroundings = terms | previous | context
-            previous = terms
+            terms = sentence_terms[position]
+            # The subject is often named in the sentence before or after the one that answers.
+            neighbours = sentence_terms[max(0, position - 1) : position + 2]
+            surroundings = context.union(*neighbours)
             if len(words(sentence)) < 3:
                 continue
             bonus = _type_bonus(question_folded, fold_accents(sentence))
@@ -132,7 +134,7 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
     return sorted(scored, key=lambda item: -item.score)
 
 
-def select_highlights(scored: Sequence[Highlight], limit: int = 2, ratio: float = 0.85) -> list[Highlight]:
+def select_highlights(scored: Sequence[Highlight], limit: int = 3, ratio: float = 0.7) -> list[Highlight]:
     """Keep the best sentence and, up to `limit`, the next ones scoring close to it."""
     if not scored:
         return []
