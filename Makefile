@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SHARED_CORPUS ?= ../shared/corpus
 PORT ?= 8501
 
-.PHONY: install corpus index run test lint bench eval browser clean-index
+.PHONY: install corpus index run test lint bench eval browser clean-index audit
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,16 @@ eval: index
 
 bench: index
 	$(PY) -m eig_qa bench
+
+# Known vulnerabilities of requirements.txt, with pip-audit installed in an environment of its own (never in
+# requirements.txt nor in .venv). Without network it says the audit was not done and does not fail the build.
+AUDIT_VENV := .venv-audit
+
+audit:
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+	  $(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-audit; } || { \
+	  echo "Audit des dépendances NON EFFECTUÉ : pip-audit n'a pas pu être installé (pas de réseau ?)."; exit 0; }
+	$(AUDIT_VENV)/bin/python tools/audit.py requirements.txt
 
 clean-index:
 	rm -rf index/build-* index/.build-* index/CURRENT

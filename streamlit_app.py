@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -23,6 +24,7 @@ from eig_qa.export import (
     relevance_label,
 )
 from eig_qa.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.questions import AT_LIMIT_NOTICE
 from eig_qa.retrieval import SearchFilters
 
 TITLE = "Entrepreneurs d'intérêt général — Assistant documentaire"
@@ -224,6 +226,8 @@ def answer_question(assistant: Assistant, question: str, filters: SearchFilters,
     except Exception as error:  # one failed question must not end the conversation
         st.error(user_message(error), icon=":material/error:")
         return
+    if len(question) >= MAX_QUESTION_CHARS and not answer.notice:  # the question box cut a longer text
+        answer = replace(answer, notice=AT_LIMIT_NOTICE)
     st.session_state.turns.append(Turn(question, answer, understood if understood != question else None))
     st.rerun()
 

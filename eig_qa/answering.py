@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from eig_qa.analyzer import analyze, fold_accents, words
-from eig_qa.retrieval import Hit
+from eig_qa.retrieval import Hit, Retrieval
 from eig_qa.sentences import sentence_spans
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
@@ -47,17 +47,24 @@ class Highlight:
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """Abstain when the best sentence is about another number than the question's, or when neither the words
-    nor the meaning of the retrieved passages come close to the question."""
+    """When to say "je ne trouve pas": the best sentence is about another number than the question's; or nothing
+    matches well (low coverage and low similarity); or the best passages do not stand out from the corpus, neither
+    by meaning nor by words (query-performance prediction; thresholds measured on the dev questions, README)."""
 
     min_coverage: float = 0.25
     min_dense: float = 0.87
+    min_dense_standout: float = 0.64
+    min_lexical_standout: float = 1.6
 
-    def should_abstain(self, best: Highlight | None, dense: float) -> bool:
-        """Decide from the best sentence and the best passage's dense similarity."""
+    def should_abstain(self, best: Highlight | None, retrieval: Retrieval) -> bool:
+        """Decide from the best sentence and the retrieval's signals."""
         if best is None or not best.numbers_match:
             return True
-        return best.coverage < self.min_coverage and dense < self.min_dense
+        best_dense = max((hit.dense for hit in retrieval.hits), default=0.0)
+        if best.coverage < self.min_coverage and best_dense < self.min_dense:
+            return True
+        return (retrieval.dense_standout < self.min_dense_standout
+                and retrieval.lexical_standout < self.min_lexical_standout)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -126,9 +133,11 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             bonus = _type_bonus(question_folded, fold_accents(sentence))
             context_coverage = coverage(surroundings, weights)
             value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
-            numbers_match = numbers <= surroundings
+            # "promotion 4", "2019": a sentence about another number does not answer; the number must be in the
+            # sentence itself or in its title or heading (a neighbouring sentence may be about another one).
+            numbers_match = numbers <= terms | context
             if not numbers_match:
-                value *= 0.4  # "promotion 4", "2019": a sentence about another number does not answer
+                value *= 0.4
             value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
             scored.append(Highlight(hit_index, start, end, sentence, round(value, 4), context_coverage, numbers_match))
     return sorted(scored, key=lambda item: -item.score)
@@ -191,12 +200,12 @@ class Answer:
         }
 
 
-def build_answer(question: str, hits: list[Hit], weights: Mapping[str, float],
+def build_answer(question: str, retrieval: Retrieval, weights: Mapping[str, float],
                  rule: AbstentionRule = AbstentionRule()) -> Answer:
-    """Extract the answering sentences from the hits, or abstain when they do not answer."""
+    """Extract the answering sentences from the retrieved passages, or abstain when they do not answer."""
+    hits = retrieval.hits
     scored = score_sentences(question, hits, weights)
-    best_dense = max((hit.dense for hit in hits), default=0.0)
-    if rule.should_abstain(scored[0] if scored else None, best_dense):
+    if rule.should_abstain(scored[0] if scored else None, retrieval):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
     highlights = select_highlights(scored)
     text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]

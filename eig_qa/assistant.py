@@ -8,12 +8,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from eig_qa.answering import AbstentionRule, Answer, build_answer, question_terms, term_weights
-from eig_qa.config import Settings, load_settings
+from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.embedding import load_embedder
 from eig_qa.errors import DataError, QuestionError
 from eig_qa.figure_matching import figures_for_question
 from eig_qa.index_store import load_index
-from eig_qa.indexing import BuildReport, ProgressCallback, build_index
+from eig_qa.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
 from eig_qa.questions import clean_question, smalltalk_reply
 from eig_qa.retrieval import Retriever, SearchFilters
 from eig_qa.structured_data import StructuredData, load_structured_data
@@ -45,11 +45,19 @@ class Assistant:
     @classmethod
     def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
              on_progress: ProgressCallback | None = None) -> Assistant:
-        """Load the model, build the index if missing or stale (when `build`), load index and data."""
+        """Load the model, build the index if missing or stale (when `build`), load index and data.
+
+        With `build`, an index that looks fresh but cannot be loaded (truncated or damaged files) is rebuilt.
+        """
         settings = settings or load_settings()
         embedder = load_embedder(settings.model, settings.threads)
-        report = build_index(settings, embedder, progress=progress, on_progress=on_progress) if build else None
-        retriever = Retriever(load_index(settings.index_dir), embedder)
+        if build:
+            report = build_index(settings, embedder, progress=progress, on_progress=on_progress)
+            index, repair = load_or_rebuild(settings, embedder, progress=progress, on_progress=on_progress)
+            report = repair or report
+        else:
+            report, index = None, load_index(settings.index_dir)
+        retriever = Retriever(index, embedder)
         data, problem = None, None
         try:
             data = load_structured_data(settings.corpus_dir)
@@ -80,13 +88,20 @@ class Assistant:
         try:
             cleaned = clean_question(question)
         except QuestionError as error:
-            return Answer(question if isinstance(question, str) else "", error.message, False, [], [], kind="invalid")
+            return Answer(_shown(question), error.message, False, [], [], kind="invalid")
         reply = smalltalk_reply(cleaned.text)
         if reply:
             return Answer(cleaned.text, reply, False, [], [], kind="smalltalk", notice=cleaned.notice)
-        hits = self.retriever.search(cleaned.text, k or self.settings.top_k, filters)
+        retrieval = self.retriever.retrieve(cleaned.text, k or self.settings.top_k, filters)
         weights = term_weights(question_terms(cleaned.text), self._document_frequency, self._total)
-        answer = build_answer(cleaned.text, hits, weights, self.rule)
-        figures = figures_for_question(cleaned.text, self.data, [hit.passage for hit in hits])
+        answer = build_answer(cleaned.text, retrieval, weights, self.rule)
+        figures = figures_for_question(cleaned.text, self.data, [hit.passage for hit in retrieval.hits])
         return replace(answer, figures=figures, notice=cleaned.notice)
 
+
+def _shown(question: object) -> str:
+    """The question as it can be echoed back: text only, within the length limit, no lone surrogate."""
+    if not isinstance(question, str):
+        return ""
+    text = question[:MAX_QUESTION_CHARS]
+    return text.encode("utf-8", errors="replace").decode("utf-8")

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 import textwrap
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from eig_qa.errors import EigQaError, user_message
+
+log = logging.getLogger(__name__)
+
+DEBUG_ENV = "EIG_QA_DEBUG"  # set to 1 to see the traceback of an unexpected error
+# JSON leaves these line separators unescaped; some readers (str.splitlines, JavaScript) split lines on them.
+_LINE_SEPARATORS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +54,7 @@ def _positive(raw: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    _tolerant_output()
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -53,6 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`… | head`): stop quietly, as Unix tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 128 + 13  # SIGPIPE
+    except Exception as error:  # a bug must end with a French message, not a traceback
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            traceback.print_exc()
+        print(f"Erreur : {user_message(error)} (détails : relancez avec {DEBUG_ENV}=1)", file=sys.stderr)
+        return 1
+
+
+def _tolerant_output() -> None:
+    """Never die on a character the terminal cannot show (a lone surrogate, or a non-UTF-8 locale): replace it."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # not a TextIOWrapper (replaced by a caller)
+            stream.reconfigure(errors="replace")
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -62,7 +89,19 @@ def _index(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     embedder = load_embedder(settings.model, threads=2)
-    report = build_index(settings, embedder, force=args.force, progress=True)
+    # Each problem file is printed once below; its log warning is kept back unless the build fails.
+    held = _HeldWarnings()
+    documents_log = logging.getLogger("eig_qa.documents")
+    documents_log.addHandler(held)
+    documents_log.propagate = False
+    try:
+        report = build_index(settings, embedder, force=args.force, progress=True)
+    except BaseException:
+        held.show()
+        raise
+    finally:
+        documents_log.removeHandler(held)
+        documents_log.propagate = True
     if not report.built:
         print(f"L'index de {settings.index_dir} est à jour ; --force pour le reconstruire.")
         return 0
@@ -77,19 +116,76 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _questions_from_stdin() -> Iterator[str | None]:
+class _HeldWarnings(logging.Handler):
+    """Keeps log records back, to print them only if they are the only report the user will get."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def show(self) -> None:
+        for record in self.records:
+            print(f"{record.levelname} {record.getMessage()}", file=sys.stderr)
+        self.records.clear()
+
+
+@dataclass(frozen=True)
+class NotAQuestion:
+    """An input line that cannot be a question (a JSON value without a "question" text), with the reason."""
+
+    line: str
+    message: str
+
+
+_JSON_HINT = 'écrivez la question en texte, ou en JSON sous la forme {"question": "…"}.'
+NO_QUESTION_FIELD = f"Cette ligne JSON ne contient pas de question : {_JSON_HINT}"
+BROKEN_JSON = f"Cette ligne JSON est mal formée : {_JSON_HINT}"
+
+
+def _question_of_line(line: str) -> str | NotAQuestion:
+    """A line of text is a question; a JSON object gives its "question" text, a JSON string its text."""
+    stripped = line.strip()
+    if not stripped.startswith(("{", "[", '"')):
+        return line
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        # "[EIG 4] date limite ?" is a question; a line opening with "{" is meant as JSON.
+        return NotAQuestion(line, BROKEN_JSON) if stripped.startswith("{") else line
+    if isinstance(value, dict):
+        value = value.get("question")
+    return value if isinstance(value, str) else NotAQuestion(line, NO_QUESTION_FIELD)
+
+
+def _questions_from_stdin() -> Iterator[str | NotAQuestion]:
     """Yield one question per input line; undecodable bytes are replaced, JSON lines give their "question"."""
     for raw in sys.stdin.buffer:
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if line.lstrip().startswith(("{", '"')):
-            try:
-                value = json.loads(line)
-            except ValueError:
-                yield line
-                continue
-            yield value.get("question") if isinstance(value, dict) else value
-        else:
-            yield line
+        yield _question_of_line(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+
+
+def _json_line(payload: dict) -> str:
+    """One line of JSON, whatever the texts hold: no raw line separator, no lone surrogate."""
+    text = json.dumps(payload, ensure_ascii=False)
+    for separator, escaped in _LINE_SEPARATORS.items():
+        text = text.replace(separator, escaped)
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def _answer_one(assistant, question: str | NotAQuestion, k: int | None):
+    """The answer to one input line; a failure becomes an answer of kind "invalid" or "error", never an exit."""
+    from eig_qa.answering import Answer
+    from eig_qa.config import MAX_QUESTION_CHARS
+
+    if isinstance(question, NotAQuestion):
+        return Answer(question.line[:MAX_QUESTION_CHARS], question.message, False, [], [], kind="invalid")
+    try:
+        return assistant.ask(question, k=k)
+    except Exception as error:  # one bad question must not stop the questions after it
+        log.debug("question en échec", exc_info=True)
+        return Answer(question[:MAX_QUESTION_CHARS], user_message(error), False, [], [], kind="error")
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -98,9 +194,9 @@ def _ask(args: argparse.Namespace) -> int:
     assistant = Assistant.open(progress=True)
     questions = [args.question] if args.question is not None else _questions_from_stdin()
     for question in questions:
-        answer = assistant.ask(question, k=args.k)
+        answer = _answer_one(assistant, question, args.k)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(_json_line(answer.to_json()), flush=True)
         else:
             print(format_answer(answer), flush=True)
     return 0

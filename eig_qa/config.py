@@ -37,7 +37,10 @@ class Settings:
         return replace(self, **changes)
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+MIN_CHUNK_CHARS = 100  # chunking.chunk_sections refuses shorter passages
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -47,16 +50,28 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         value = 0
     if value <= 0:
         raise ConfigError(f"{name}={raw!r} n'est pas valide : indiquez un nombre entier positif.")
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} est trop petit : indiquez au moins {minimum}.")
     return value
 
 
 def _resolved_dir(env: Mapping[str, str], name: str, default: Path) -> Path:
+    """An absolute folder path with symbolic links resolved (relative paths start at the working folder);
+    ConfigError when it names a file, or lies under a file."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
-    path = Path(raw).expanduser().resolve()
+    if "\0" in raw:
+        raise ConfigError(f"{name} contient un caractère nul : indiquez un chemin de dossier.")
+    try:
+        path = Path(raw.strip()).expanduser().resolve()
+    except (OSError, RuntimeError) as error:  # unknown user in "~nobody/x", symbolic-link loop
+        raise ConfigError(f"{name}={raw!r} n'est pas un chemin utilisable ({type(error).__name__}).") from error
     if path.exists() and not path.is_dir():
         raise ConfigError(f"{name}={raw!r} désigne un fichier, pas un dossier : indiquez un dossier.")
+    blocking = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise ConfigError(f"{name}={raw!r} passe par « {blocking} », qui est un fichier : indiquez un dossier.")
     return path
 
 
@@ -64,11 +79,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from EIG_QA_* environment variables."""
     env = os.environ if env is None else env
     model = (env.get("EIG_QA_MODEL") or DEFAULT_MODEL).strip()
-    return Settings(
+    settings = Settings(
         corpus_dir=_resolved_dir(env, "EIG_QA_CORPUS", Settings.corpus_dir),
         index_dir=_resolved_dir(env, "EIG_QA_INDEX", Settings.index_dir),
         model=MODEL_ALIASES.get(model, model),
-        chunk_chars=_positive_int(env, "EIG_QA_CHUNK_CHARS", Settings.chunk_chars),
+        chunk_chars=_positive_int(env, "EIG_QA_CHUNK_CHARS", Settings.chunk_chars, MIN_CHUNK_CHARS),
         top_k=_positive_int(env, "EIG_QA_TOP_K", Settings.top_k),
         threads=_positive_int(env, "EIG_QA_THREADS", Settings.threads),
     )
+    if settings.index_dir.is_relative_to(settings.corpus_dir):
+        raise ConfigError(
+            f"Le dossier de l'index ({settings.index_dir}) ne peut pas être le dossier du corpus ni se trouver "
+            f"dedans ({settings.corpus_dir}) : choisissez un autre dossier avec EIG_QA_INDEX."
+        )
+    return settings

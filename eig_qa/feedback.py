@@ -18,6 +18,9 @@ FEEDBACK_ENV = "EIG_QA_FEEDBACK"
 DEFAULT_FEEDBACK_FILE = PROJECT_ROOT / "data" / "feedback.jsonl"  # data/ is git-ignored
 THUMBS = ("down", "up")  # st.feedback("thumbs") gives 0 for 👎 and 1 for 👍
 _LOCK_TIMEOUT_SECONDS = 10
+# Everything a record holds: what the user gave and saw, nothing about the user or the machine.
+RECORD_KEYS = ("timestamp", "rating", "question", "understood_as", "answer", "kind", "sources")
+SOURCE_KEYS = ("source", "page", "url")  # each cited passage: corpus-relative file, page, public link
 
 
 class FeedbackError(EigQaError):
@@ -25,9 +28,15 @@ class FeedbackError(EigQaError):
 
 
 def feedback_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where feedback goes: EIG_QA_FEEDBACK, or data/feedback.jsonl at the project root."""
+    """Where feedback goes: EIG_QA_FEEDBACK (a relative path starts at the working folder), or
+    data/feedback.jsonl at the project root."""
     raw = (os.environ if env is None else env).get(FEEDBACK_ENV, "").strip()
-    return Path(raw).expanduser() if raw else DEFAULT_FEEDBACK_FILE
+    if not raw:
+        return DEFAULT_FEEDBACK_FILE
+    try:
+        return Path(raw).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):  # unknown "~user", link loop, NUL byte: reported when writing
+        return Path(raw)
 
 
 def feedback_record(turn: Turn, rating: str, now: datetime | None = None) -> dict:
@@ -60,7 +69,7 @@ def append_feedback(record: Mapping, path: Path | None = None) -> None:
                     written += os.write(descriptor, line[written:])
             finally:
                 os.close(descriptor)
-    except (OSError, Timeout) as error:
+    except (OSError, ValueError, Timeout) as error:  # ValueError: a NUL byte in the path
         raise FeedbackError(
             f"Votre avis n'a pas pu être enregistré dans {path} ({error.__class__.__name__}). "
             f"Vérifiez que ce dossier est accessible en écriture, ou choisissez un autre fichier avec {FEEDBACK_ENV}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,9 @@ _DENSE = "dense.faiss"
 _LEXICAL = "bm25"
 
 REBUILD_HINT = "Reconstruisez-le avec `python -m eig_qa index --force` (ou relancez `make run`)."
+# Only what save_index creates is ever deleted, whatever else the index folder holds.
+_BUILD_NAME = re.compile(r"build-[0-9a-f]{12}")
+_LEFTOVER_NAME = re.compile(r"\.build-[0-9a-f]{12}\.partial|\.CURRENT\.[0-9a-f]{32}\.tmp")
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,11 @@ def current_folder(index_dir: Path) -> Path | None:
     pointer = index_dir / POINTER_FILE
     if not pointer.is_file():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    if not name or "/" in name or name.startswith("."):
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not _BUILD_NAME.fullmatch(name):
         return None
     return index_dir / name
 
@@ -96,12 +103,16 @@ def save_index(index_dir: Path, manifest: IndexManifest, passages: list[Passage]
 
 
 def remove_old_builds(index_dir: Path) -> None:
-    """Delete build folders other than the current one (including partial ones left by a killed build)."""
+    """Delete build folders other than the current one, and what killed builds left (partial folders,
+    temporary pointer files); nothing else in the index folder is touched."""
     keep = current_folder(index_dir)
     for child in index_dir.iterdir():
-        is_build = child.name.startswith(("build-", ".build-"))
-        if child.is_dir() and is_build and child != keep:
+        if child == keep or child.is_symlink():
+            continue
+        if child.is_dir() and (_BUILD_NAME.fullmatch(child.name) or _LEFTOVER_NAME.fullmatch(child.name)):
             shutil.rmtree(child, ignore_errors=True)
+        elif child.is_file() and _LEFTOVER_NAME.fullmatch(child.name):
+            child.unlink(missing_ok=True)
 
 
 def read_manifest(index_dir: Path) -> IndexManifest | None:

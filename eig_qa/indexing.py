@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,15 @@ from eig_qa.config import Settings
 from eig_qa.documents import FileProblem, list_document_files, read_corpus
 from eig_qa.embedding import Embedder
 from eig_qa.errors import IndexUnavailableError
-from eig_qa.index_store import FORMAT_VERSION, IndexManifest, read_manifest, save_index
+from eig_qa.index_store import (
+    FORMAT_VERSION,
+    REBUILD_HINT,
+    IndexManifest,
+    StoredIndex,
+    load_index,
+    read_manifest,
+    save_index,
+)
 from eig_qa.lexical import build_lexical_index
 
 log = logging.getLogger(__name__)
@@ -75,21 +84,55 @@ def index_status(settings: Settings) -> IndexStatus:
     return IndexStatus(True, "à jour")
 
 
-def build_index(settings: Settings, embedder: Embedder, force: bool = False, progress: bool = False,
-                on_progress: ProgressCallback | None = None) -> BuildReport:
-    """Build the index unless it is fresh; a lock makes concurrent builds wait for each other."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index_dir / _LOCK_FILE))
+@contextlib.contextmanager
+def _build_lock(settings: Settings) -> Iterator[None]:
+    """Hold the index folder's build lock: builds in other threads or processes wait for it."""
     try:
-        with lock.acquire(timeout=_LOCK_TIMEOUT_SECONDS):
-            if not force and index_status(settings).fresh:
-                return BuildReport(built=False)
-            return _build(settings, embedder, progress, on_progress)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(settings.index_dir / _LOCK_FILE))
+        lock.acquire(timeout=_LOCK_TIMEOUT_SECONDS)
     except Timeout as error:
         raise IndexUnavailableError(
             f"Une autre construction de l'index est en cours depuis longtemps dans {settings.index_dir}. "
             "Attendez qu'elle finisse ou arrêtez-la, puis relancez."
         ) from error
+    except OSError as error:
+        raise IndexUnavailableError(
+            f"Le dossier de l'index « {settings.index_dir} » ne peut pas être créé ou modifié "
+            f"({error.strerror or type(error).__name__}). Choisissez un dossier accessible en écriture "
+            "avec EIG_QA_INDEX."
+        ) from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def build_index(settings: Settings, embedder: Embedder, force: bool = False, progress: bool = False,
+                on_progress: ProgressCallback | None = None) -> BuildReport:
+    """Build the index unless it is fresh; a lock makes concurrent builds wait for each other."""
+    with _build_lock(settings):
+        if not force and index_status(settings).fresh:
+            return BuildReport(built=False)
+        return _build(settings, embedder, progress, on_progress)
+
+
+def load_or_rebuild(settings: Settings, embedder: Embedder, progress: bool = False,
+                    on_progress: ProgressCallback | None = None) -> tuple[StoredIndex, BuildReport | None]:
+    """Load the current index; when it cannot be loaded (truncated, damaged files under an intact manifest),
+    rebuild it once, then load the new one. Returns the index and the report of the rebuild, if any."""
+    try:
+        return load_index(settings.index_dir), None
+    except IndexUnavailableError:
+        pass
+    with _build_lock(settings):
+        try:  # another process may have rebuilt or switched the index meanwhile
+            return load_index(settings.index_dir), None
+        except IndexUnavailableError as error:
+            reason = error.message.replace(REBUILD_HINT, "").strip()
+            log.warning("%s Reconstruction automatique de l'index…", reason)
+        report = _build(settings, embedder, progress, on_progress)
+    return load_index(settings.index_dir), report
 
 
 def _build(settings: Settings, embedder: Embedder, progress: bool,
@@ -146,24 +189,33 @@ def _embed_with_cache(index_dir: Path, embedder: Embedder, texts: list[str], pro
         from tqdm import tqdm
 
         bar = tqdm(total=len(missing), desc="Embeddings", unit="passage", disable=not progress)
-        for start in range(0, len(missing), _EMBED_BATCH):
-            batch = missing[start : start + _EMBED_BATCH]
-            for position, vector in zip(batch, embedder.embed_passages([texts[i] for i in batch]), strict=True):
-                cached[keys[position]] = vector
-            bar.update(len(batch))
-            if on_progress:
-                on_progress(min(start + _EMBED_BATCH, len(missing)), len(missing))
-        bar.close()
+        try:
+            for start in range(0, len(missing), _EMBED_BATCH):
+                batch = missing[start : start + _EMBED_BATCH]
+                for position, vector in zip(batch, embedder.embed_passages([texts[i] for i in batch]), strict=True):
+                    cached[keys[position]] = vector
+                bar.update(len(batch))
+                if on_progress:
+                    on_progress(min(start + _EMBED_BATCH, len(missing)), len(missing))
+        finally:
+            bar.close()
+            if hasattr(embedder, "close"):  # embedders that start worker processes for bulk work
+                embedder.close()
         _save_cache(cache_file, {key: cached[key] for key in keys})
     vectors = np.stack([cached[key] for key in keys]).astype(np.float32)
     return vectors, len(missing)
 
 
 def _load_cache(path: Path, dim: int) -> dict[str, np.ndarray]:
+    """Vectors embedded by earlier builds; a missing or damaged cache is only a slower build."""
+    if not path.exists():
+        return {}
     try:
         with np.load(path, allow_pickle=False) as data:
             keys, vectors = data["keys"], data["vectors"]
-    except (OSError, ValueError, KeyError):
+    except Exception as error:  # truncated zip (BadZipFile), EOFError, ValueError, KeyError…
+        log.warning("Cache d'embeddings %s illisible (%s) : les passages sont de nouveau encodés.",
+                    path.name, type(error).__name__)
         return {}
     if vectors.ndim != 2 or vectors.shape[1] != dim or len(keys) != len(vectors):
         return {}
@@ -171,6 +223,9 @@ def _load_cache(path: Path, dim: int) -> dict[str, np.ndarray]:
 
 
 def _save_cache(path: Path, entries: dict[str, np.ndarray]) -> None:
+    # Files of builds killed while saving the cache (same name pattern) are removed first.
+    for leftover in path.parent.glob(f".{path.stem}.*.tmp.npz"):
+        leftover.unlink(missing_ok=True)
     temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp.npz")
     np.savez(temporary, keys=np.array(list(entries)), vectors=np.stack(list(entries.values())))
     os.replace(temporary, path)

@@ -28,6 +28,15 @@ _SMALLTALK_PATTERNS = {
 }
 
 
+CUT_NOTICE = (f"Votre question a été coupée à {MAX_QUESTION_CHARS} caractères : "
+              "posez une question courte pour une réponse précise.")
+# Where the question box itself stops at the limit (the page's), a longer pasted text never reaches clean_question.
+AT_LIMIT_NOTICE = (f"Votre question atteint la limite de {MAX_QUESTION_CHARS} caractères : la suite n'est pas "
+                   "prise en compte. Posez une question courte pour une réponse précise.")
+# Terminal escape sequences (colours, cursor moves) pasted from a console: dropped whole, not just their ESC.
+_TERMINAL_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
 @dataclass(frozen=True)
 class CleanQuestion:
     """A question ready to search, with a note for the user when it had to be changed."""
@@ -40,15 +49,15 @@ def clean_question(raw: object) -> CleanQuestion:
     """Strip control characters, cut over-long questions, reject empty ones (QuestionError)."""
     if not isinstance(raw, str):
         raise QuestionError("La question doit être du texte.")
-    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in raw)
+    text = _TERMINAL_ESCAPE.sub("", raw)
+    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise QuestionError("La question est vide : écrivez une question, par exemple « Qui peut devenir EIG ? ».")
     notice = None
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
-        notice = (f"Votre question a été coupée à {MAX_QUESTION_CHARS} caractères : "
-                  "posez une question courte pour une réponse précise.")
+        notice = CUT_NOTICE
     if not words(text):
         raise QuestionError("La question ne contient aucun mot : écrivez-la avec des lettres ou des chiffres.")
     return CleanQuestion(text, notice)

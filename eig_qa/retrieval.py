@@ -19,6 +19,7 @@ _CANDIDATES = 100
 # and the dense ranking, weaker on French paraphrase-free questions, counts a little less than BM25.
 _RRF_K = 10
 _RERANKED = 30
+_EMBEDDED_QUERY_CHARS = 300
 _NUMBER_BONUS = 0.5
 _WEIGHTS = (1.0, 0.75)
 
@@ -47,6 +48,25 @@ class Hit:
     dense: float
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    """The hits of one search, with query-performance signals: how far the best score stands above the
+    corpus-wide mean, for the dense and the lexical scores (see `standout`)."""
+
+    hits: list[Hit]
+    dense_standout: float
+    lexical_standout: float
+
+
+def standout(scores: np.ndarray) -> float:
+    """(max - mean) / std of the scores, divided by sqrt(2 ln n), the usual maximum of n standard normal draws,
+    so that small and large corpora compare; 0 when all scores are equal."""
+    spread = float(scores.std()) if scores.size > 1 else 0.0
+    if spread == 0:
+        return 0.0
+    return float((scores.max() - scores.mean()) / spread / np.sqrt(2 * np.log(scores.size)))
+
+
 class Retriever:
     """Searches one loaded index with one embedder; safe to share between threads."""
 
@@ -62,20 +82,23 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
         """Return the k best passages for the query."""
+        return self.retrieve(query, k, filters).hits
+
+    def retrieve(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> Retrieval:
+        """Return the k best passages for the query and how clearly the best ones stand out."""
         if k <= 0:
             raise ValueError(f"k must be positive, got {k}")
         allowed = self._allowed_mask(filters)
         lexical = lexical_scores(self.index.lexical, query)
         with self._embed_lock:  # native embedding runtimes are not all thread-safe
-            query_vector = self.embedder.embed_query(query)
+            # A pasted page costs seconds to embed while others wait on the lock; its start says enough.
+            query_vector = self.embedder.embed_query(query[:_EMBEDDED_QUERY_CHARS])
         dense = self._dense_scores(query_vector)
         rankings = [_top_ids(lexical, allowed, _CANDIDATES, positive_only=True), _top_ids(dense, allowed, _CANDIDATES)]
         fused = _favour_numbers(reciprocal_rank_fusion(rankings, k=_RRF_K, weights=_WEIGHTS), query,
                                 self.index.passages)
-        return [
-            Hit(self.index.passages[i], score, float(lexical[i]), float(dense[i]))
-            for i, score in fused[:k]
-        ]
+        hits = [Hit(self.index.passages[i], score, float(lexical[i]), float(dense[i])) for i, score in fused[:k]]
+        return Retrieval(hits, standout(dense), standout(lexical))
 
     def _dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         total = self.index.dense.ntotal

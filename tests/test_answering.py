@@ -1,0 +1,103 @@
+"""Sentence extraction and abstention on tiny, hand-made inputs."""
+
+import numpy as np
+import pytest
+
+from eig_qa.answering import (
+    AbstentionRule,
+    Highlight,
+    build_answer,
+    coverage,
+    question_terms,
+    score_sentences,
+    select_highlights,
+    term_weights,
+)
+from eig_qa.chunking import Passage
+from eig_qa.retrieval import Hit, Retrieval, standout
+
+
+def _hit(text, title="Guide du programme", score=1.0, dense=0.9, heading=None):
+    passage = Passage(id=0, source="guide.md", page=None, title=title, date=None, kind=None, url=None,
+                      heading=heading, text=text, start=0, end=len(text))
+    return Hit(passage, score, 1.0, dense)
+
+
+def _weights(question, frequencies=None):
+    return term_weights(question_terms(question), frequencies or {}, 100)
+
+
+def test_the_sentence_covering_the_question_wins():
+    text = ("Le programme accueille des profils variés. La rémunération est de 4 000 euros nets par mois. "
+            "Les équipes travaillent en immersion.")
+    question = "Quelle est la rémunération mensuelle ?"
+    best = score_sentences(question, [_hit(text)], _weights(question))[0]
+    assert best.text == "La rémunération est de 4 000 euros nets par mois."
+    assert text[best.start:best.end] == best.text
+
+
+def test_a_number_question_prefers_a_sentence_with_a_number():
+    text = "Le jury évalue les candidats avec soin. Le jury compte 12 membres."
+    question = "Combien de membres compte le jury ?"
+    assert score_sentences(question, [_hit(text)], _weights(question))[0].text == "Le jury compte 12 membres."
+
+
+def test_the_heading_supplies_the_subject():
+    question = "Quelle est la date limite de candidature ?"
+    hits = [_hit("Le dossier complet est attendu au plus tard le 15 mars 2022.", heading="Date limite de candidature"),
+            _hit("Les candidatures sont étudiées par un jury.")]
+    assert "15 mars 2022" in score_sentences(question, hits, _weights(question))[0].text
+
+
+def test_a_sentence_about_another_number_loses():
+    question = "Combien de défis dans la promotion 4 ?"
+    text = "La promotion 3 comptait 15 défis. La promotion 4 comptait 17 défis."
+    scored = score_sentences(question, [_hit(text)], _weights(question))
+    assert scored[0].text == "La promotion 4 comptait 17 défis." and scored[0].numbers_match
+    assert not scored[1].numbers_match
+
+
+def test_questions_in_the_text_are_not_answers():
+    question = "Qui peut candidater ?"
+    text = "Qui peut candidater ? Toute personne diplômée peut candidater au programme."
+    assert score_sentences(question, [_hit(text)], _weights(question))[0].text.startswith("Toute personne")
+
+
+def test_coverage_weighs_rare_terms_more():
+    weights = term_weights(["budget", "programm"], {"programm": 90, "budget": 2}, 100)
+    assert coverage({"budget"}, weights) > 0.5 > coverage({"programm"}, weights)
+    assert coverage(set(), {}) == 0.0
+
+
+def test_selection_keeps_close_sentences_only():
+    scored = [Highlight(0, 0, 1, "a", 1.0), Highlight(0, 2, 3, "b", 0.9), Highlight(0, 4, 5, "c", 0.2)]
+    assert [h.text for h in select_highlights(scored)] == ["a", "b"]
+    assert select_highlights([]) == []
+
+
+def test_standout_is_comparable_across_sizes_and_safe_on_flat_scores():
+    assert standout(np.zeros(10)) == 0.0 and standout(np.array([1.0])) == 0.0
+    peaked = np.r_[np.zeros(999), 10.0]
+    assert standout(peaked) > standout(np.linspace(0, 1, 1000))
+
+
+@pytest.mark.parametrize(("best", "dense", "dense_standout", "lexical_standout", "abstains"), [
+    (None, 0.9, 1.0, 2.0, True),                                      # nothing to quote
+    (Highlight(0, 0, 1, "x", 1.0, 0.8, False), 0.95, 1.0, 2.0, True),  # about another number
+    (Highlight(0, 0, 1, "x", 1.0, 0.1, True), 0.80, 1.0, 2.0, True),   # neither words nor meaning match
+    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 1.0, True),   # nothing stands out of the corpus
+    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 2.0, False),  # the words stand out
+    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.9, 1.0, False),  # the meaning stands out
+])
+def test_abstention_rule(best, dense, dense_standout, lexical_standout, abstains):
+    retrieval = Retrieval([_hit("Texte.", dense=dense)], dense_standout, lexical_standout)
+    assert AbstentionRule().should_abstain(best, retrieval) is abstains
+
+
+def test_an_abstention_keeps_the_nearest_passages_and_says_so():
+    question = "Quelle est la recette de la tarte tatin ?"
+    retrieval = Retrieval([_hit("Le programme dure dix mois.", dense=0.5)], 0.3, 0.3)
+    answer = build_answer(question, retrieval, _weights(question))
+    assert answer.abstained and answer.kind == "abstention" and answer.hits
+    assert answer.text.startswith("Je ne trouve pas cela dans les documents.")
+    assert answer.to_json()["abstained"] is True
