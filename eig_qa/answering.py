@@ -31,6 +31,8 @@ _DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septemb
 _MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
 _MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|millions? d)")
 _LONG_SENTENCE = 350
+_LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
+_MAX_LIST_ITEMS = 8
 
 @dataclass(frozen=True)
 class Highlight:
@@ -119,7 +121,8 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
     scored = []
     for hit_index, hit in enumerate(hits):
         text = hit.passage.text
-        context = _terms_of(f"{hit.passage.title} {hit.passage.heading or ''}")
+        # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
+        context = _terms_of(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
         spans = sentence_spans(text)
         sentence_terms = [_terms_of(text[start:end]) for start, end in spans]
         for position, (start, end) in enumerate(spans):
@@ -207,6 +210,32 @@ def build_answer(question: str, retrieval: Retrieval, weights: Mapping[str, floa
     scored = score_sentences(question, hits, weights)
     if rule.should_abstain(scored[0] if scored else None, retrieval):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
-    highlights = select_highlights(scored)
+    highlights = [item for chosen in select_highlights(scored) for item in _with_list_items(chosen, hits)]
     text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]
     return Answer(question, text, False, hits, highlights)
+
+
+def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
+    """A sentence that announces a list ("les 6 facteurs : …") answers with the items that follow it: the lines
+    of the same paragraph after a colon, or the numbered or bulleted items that come next."""
+    text = hits[chosen.hit_index].passage.text
+    announces = chosen.text.rstrip().endswith(":")
+    if not announces and not _LIST_ITEM.match(_next_text(chosen, hits)):
+        return [chosen]
+    items = [chosen]
+    previous_end = chosen.end
+    for start, end in sentence_spans(text[chosen.end :]):
+        start, end = chosen.end + start, chosen.end + end
+        item = text[start:end]
+        # The list may start after a blank line, but a later blank line ends it.
+        in_list = len(items) == 1 or "\n\n" not in text[previous_end:start]
+        if len(items) > _MAX_LIST_ITEMS or not (_LIST_ITEM.match(item) or (announces and in_list)):
+            break
+        items.append(Highlight(chosen.hit_index, start, end, item, chosen.score, chosen.coverage,
+                               chosen.numbers_match))
+        previous_end = end
+    return items
+
+
+def _next_text(chosen: Highlight, hits: Sequence[Hit]) -> str:
+    return hits[chosen.hit_index].passage.text[chosen.end :].lstrip()

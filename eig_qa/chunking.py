@@ -10,6 +10,8 @@ from eig_qa.documents import Section
 from eig_qa.sentences import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Bump when passage boundaries change: indexes cut another way are stale.
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,30 @@ def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Pack consecutive units into windows of at most max_chars characters."""
     windows: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
+    last_unit_start = 0
     for start, end in _units(text, max_chars):
         if current and end - current[0] <= max_chars:
-            current = (current[0], end)
+            current, last_unit_start = (current[0], end), start
             continue
         if current:
+            # A paragraph that announces a list ("… les outils :") goes with the list, not at the end of a window.
+            if text[:current[1]].rstrip().endswith(":") and last_unit_start > current[0] \
+                    and end - last_unit_start <= max_chars:
+                windows.append((current[0], _trimmed_end(text, current[0], last_unit_start)))
+                current = (last_unit_start, end)
+                last_unit_start = start
+                continue
             windows.append(current)
-        current = (start, end)
+        current, last_unit_start = (start, end), start
     if current:
         windows.append(current)
     return windows
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _heading_at(section: Section, offset: int) -> str | None:

@@ -42,6 +42,7 @@ class IndexManifest:
     counts: dict[str, int] = field(default_factory=dict)
     build_seconds: float = 0.0
     analyzer_version: int = 0
+    chunker_version: int = 0
     format_version: int = FORMAT_VERSION
 
 

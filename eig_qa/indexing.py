@@ -16,7 +16,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from eig_qa.analyzer import ANALYZER_VERSION
-from eig_qa.chunking import chunk_sections
+from eig_qa.chunking import CHUNKER_VERSION, chunk_sections
 from eig_qa.config import Settings
 from eig_qa.documents import FileProblem, list_document_files, read_corpus
 from eig_qa.embedding import Embedder
@@ -73,6 +73,8 @@ def index_status(settings: Settings) -> IndexStatus:
         return IndexStatus(False, "format d'index d'une autre version")
     if manifest.analyzer_version != ANALYZER_VERSION:
         return IndexStatus(False, "analyseur lexical changé")
+    if manifest.chunker_version != CHUNKER_VERSION:
+        return IndexStatus(False, "découpage des passages changé")
     if manifest.model != settings.model:
         return IndexStatus(False, f"modèle changé ({manifest.model} → {settings.model})")
     if manifest.chunk_chars != settings.chunk_chars:
@@ -155,6 +157,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
                 "passages": len(passages)},
         build_seconds=round(time.perf_counter() - started, 1),
         analyzer_version=ANALYZER_VERSION,
+        chunker_version=CHUNKER_VERSION,
     )
     save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts))
     return BuildReport(

@@ -101,3 +101,15 @@ def test_an_abstention_keeps_the_nearest_passages_and_says_so():
     assert answer.abstained and answer.kind == "abstention" and answer.hits
     assert answer.text.startswith("Je ne trouve pas cela dans les documents.")
     assert answer.to_json()["abstained"] is True
+
+
+def test_a_sentence_announcing_a_list_brings_its_items():
+    question = "Quels outils sont mis à disposition ?"
+    text = ("Les outils mis à disposition des équipes :\nun serveur de calcul ;\n"
+            "un espace de fichiers partagés.\n\nAutre.")
+    answer = build_answer(question, Retrieval([_hit(text)], 1.0, 2.0), _weights(question))
+    assert "un serveur de calcul" in answer.text and "un espace de fichiers partagés" in answer.text
+    assert "Autre" not in answer.text
+    numbered = "Les 3 facteurs de réussite 1. Un périmètre clair 2. Des mentors investis 3. Un portage fort"
+    answer = build_answer("facteurs de réussite", Retrieval([_hit(numbered)], 1.0, 2.0), _weights("facteurs réussite"))
+    assert "Un périmètre clair" in answer.text and "Un portage fort" in answer.text

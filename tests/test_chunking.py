@@ -62,3 +62,12 @@ def test_search_text_includes_title_heading_and_year():
 def test_too_small_limit_is_refused():
     with pytest.raises(ValueError, match="max_chars"):
         chunk_sections([], max_chars=10)
+
+
+def test_a_paragraph_announcing_a_list_stays_with_the_list():
+    items = "\n".join(f"outil numéro {i} ;" for i in range(8))
+    text = "Contexte. " * 30 + "\n\nLes outils mis à disposition :\n\n" + items
+    spans = passage_spans(text, 350)
+    last = text[spans[-1][0]:spans[-1][1]]
+    assert last.startswith("Les outils mis à disposition :") and "outil numéro 0" in last
+    assert all(not text[start:end].rstrip().endswith(":") for start, end in spans)
