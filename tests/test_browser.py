@@ -3,94 +3,39 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from eig_qa.config import PROJECT_ROOT
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require, require_chromium, running_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.real, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # Set to regenerate the README's picture (docs/screenshot.png) from this run.
 UPDATE_SCREENSHOT_ENV = "EIG_QA_UPDATE_SCREENSHOT"
 DEADLINE_QUESTION = "Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?"
 FIGURES_QUESTION = "Combien de défis dans la promotion 3 ?"
-SERVER_START_SECONDS = 120
 ANSWER_MS = 120_000
 # axe rules that fail on markup Streamlit itself renders, which the page cannot change.
 # Each entry: rule id → CSS selectors of the nodes concerned (only those nodes are let through).
 STREAMLIT_VIOLATIONS: dict[str, tuple[str, ...]] = {}
 
 
-def _missing(what: str) -> None:
-    """Skip on a developer's machine without the tool; in CI (CI=true) the tool must be there."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{what} : requis en CI pour le test de bout en bout.")
-    pytest.skip(what)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit s'est arrêté (code {server.returncode}) :\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"streamlit n'a pas répondu sur {url} en {SERVER_START_SECONDS} s :\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(autouse=True)
 def browser_tools():
     """Debian's Chromium and axe-core, checked before a server is started."""
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} absent : installez le paquet Debian chromium (make browser)")
+    require_chromium()
     if not AXE.exists():
-        _missing(f"{AXE} absent : installez axe-core avec `npm ci`")
+        require(f"{AXE} absent : installez axe-core avec `npm ci`")
 
 
 @pytest.fixture
 def server_url(real_settings, tmp_path):
     """`streamlit run` on a free port over the real corpus (index already built by the fixture)."""
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if key != "EIG_QA_MODEL"}  # the default model
-    env.update(EIG_QA_CORPUS=str(real_settings.corpus_dir), EIG_QA_FEEDBACK=str(tmp_path / "avis.jsonl"))
-    log = tmp_path / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    with log.open("w") as output:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with running_page(real_settings.corpus_dir, tmp_path / "avis.jsonl", tmp_path / "streamlit.log") as server:
+        yield server.url
 
 
 @pytest.fixture

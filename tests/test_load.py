@@ -19,6 +19,7 @@ import pytest
 
 from eig_qa.config import PROJECT_ROOT
 from eig_qa.feedback import RECORD_KEYS, append_feedback, feedback_record
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_page
 from tests.test_export import make_turn
 
 pytestmark = pytest.mark.load
@@ -210,32 +211,11 @@ ANSWER_MS = 180_000
 
 @pytest.fixture
 def load_server(real_settings, tmp_path):
-    """`streamlit run` on a free port of 127.0.0.1 over the real corpus; yields (url, pid, feedback file)."""
-    from tests.test_browser import CHROMIUM, _free_port, _missing, _wait_healthy
-
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} absent : installez le paquet Debian chromium (make browser)")
-    port = _free_port()
+    """`streamlit run` on a free port of 127.0.0.1 over the real corpus; yields (url, pid, feedback file, log)."""
+    require_chromium()
     feedback = tmp_path / "avis.jsonl"
-    env = {key: value for key, value in os.environ.items() if key != "EIG_QA_MODEL"}
-    env.update(EIG_QA_CORPUS=str(real_settings.corpus_dir), EIG_QA_FEEDBACK=str(feedback))
-    log = tmp_path / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    with log.open("w") as output:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, server, log)
-        yield url, server.pid, feedback, log
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with running_page(real_settings.corpus_dir, feedback, tmp_path / "streamlit.log") as server:
+        yield server.url, server.process.pid, feedback, server.log
 
 
 async def _one_person(browser, url: str, questions: tuple[str, ...]) -> dict:
@@ -278,7 +258,6 @@ async def _one_person(browser, url: str, questions: tuple[str, ...]) -> dict:
 async def _many_people(url: str) -> list[dict | BaseException]:
     from playwright.async_api import async_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
