@@ -130,15 +130,21 @@ def draw_sidebar(assistant: Assistant, kinds: list[str]) -> tuple[SearchFilters,
     return filters, top_k
 
 
-def draw_welcome(summary: CorpusSummary) -> None:
+def draw_welcome(assistant: Assistant, summary: CorpusSummary) -> None:
     """What the assistant knows and does not, and example questions."""
     known = escape_markdown(corpus_description(summary.documents, summary.kinds, summary.latest_date))
+    if assistant.data is not None:
+        promotions = ", ".join(assistant.data.promotions["label"])
+        figures = f"Les chiffres clés sont calculés à partir des données structurées ({escape_markdown(promotions)}). "
+    else:
+        figures = "Ce corpus n'a pas de données structurées : je n'affiche pas de chiffres clés. "
     st.markdown(
         f"Je réponds à vos questions à partir de **{known}**. "
         "Je ne rédige pas de texte : je cite les passages des documents qui répondent, avec un lien vers chacun. "
-        "Les chiffres clés sont calculés à partir des données des promotions 1 à 4 et des défis DIG. "
-        "Je ne connais pas les informations postérieures à ces documents."
+        f"{figures}Je ne connais pas les informations postérieures à ces documents."
     )
+    if assistant.data_problem:
+        st.warning(escape_markdown(assistant.data_problem), icon=":material/warning:")
     with st.expander("Exemples de questions", expanded=not st.session_state.turns, icon=":material/lightbulb:"):
         for column, (audience, questions) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items(), strict=True):
             with column:
@@ -243,7 +249,7 @@ def chat_page() -> None:
     summary = assistant.summary()
     # Passages without a kind are counted as "autre", which no kind filter can select.
     filters, top_k = draw_sidebar(assistant, sorted(kind for kind in summary.kinds if kind != "autre"))
-    draw_welcome(summary)
+    draw_welcome(assistant, summary)
     for index, turn in enumerate(st.session_state.turns):
         draw_turn(index, turn)
     typed = st.chat_input("Posez votre question sur le programme EIG", max_chars=MAX_QUESTION_CHARS)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
-
-import numpy as np
 
 from eig_qa.answering import AbstentionRule, Answer, build_answer, question_terms, term_weights
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
@@ -14,6 +13,7 @@ from eig_qa.errors import DataError, QuestionError
 from eig_qa.figure_matching import figures_for_question
 from eig_qa.index_store import load_index
 from eig_qa.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
+from eig_qa.lexical import document_frequencies
 from eig_qa.questions import clean_question, smalltalk_reply
 from eig_qa.retrieval import Retriever, SearchFilters
 from eig_qa.structured_data import StructuredData, load_structured_data
@@ -67,18 +67,13 @@ class Assistant:
         return cls(settings, retriever, data, problem, report)
 
     def __post_init__(self):
-        lexical = self.retriever.index.lexical
-        frequencies = np.diff(lexical.scores["indptr"])
-        self._document_frequency = {term: int(frequencies[i]) for term, i in lexical.vocab_dict.items()
-                                    if i < len(frequencies)}
-        self._total = lexical.scores["num_docs"]
+        self._document_frequency = document_frequencies(self.retriever.index.lexical)
+        self._total = len(self.retriever.passages)
 
     def summary(self) -> CorpusSummary:
         """What the index holds, for the welcome message."""
         passages = self.retriever.passages
-        kinds: dict[str, int] = {}
-        for _source, kind in {(p.source, p.kind or "autre") for p in passages}:
-            kinds[kind] = kinds.get(kind, 0) + 1
+        kinds = Counter(kind for _source, kind in {(p.source, p.kind or "autre") for p in passages})
         dates = [p.date for p in passages if p.date]
         return CorpusSummary(documents=len({p.source for p in passages}), passages=len(passages),
                              latest_date=max(dates) if dates else None, kinds=dict(sorted(kinds.items())))

@@ -56,6 +56,12 @@ def lexical_scores(index: bm25s.BM25, query: str) -> np.ndarray:
     return np.asarray(index.get_scores(terms), dtype=np.float32)
 
 
+def document_frequencies(index: bm25s.BM25) -> dict[str, int]:
+    """How many indexed texts contain each term (the sparse score matrix has one column of texts per term)."""
+    counts = np.diff(index.scores["indptr"])
+    return {term: int(counts[i]) for term, i in index.vocab_dict.items() if i < len(counts)}
+
+
 def save_lexical_index(index: bm25s.BM25, folder: Path) -> None:
     """Write the BM25 index into folder."""
     index.save(str(folder))

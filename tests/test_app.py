@@ -189,6 +189,29 @@ def test_first_start_builds_the_index_behind_a_progress_bar(tiny_corpus, tmp_pat
     assert at.chat_input
 
 
+def test_broken_data_hides_figures_but_the_chat_still_answers(tiny_corpus, tmp_path, monkeypatch):
+    data = tiny_corpus / "data"
+    data.mkdir()
+    for name in ("defis.yml", "personnes.yml", "promos.yml"):
+        (data / name).write_text("défis: [cassé", encoding="utf-8")
+    monkeypatch.setenv("EIG_QA_CORPUS", str(tiny_corpus))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tmp_path / "index"))
+    monkeypatch.delenv("EIG_QA_MODEL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception and not at.error
+    assert at.warning and "yml" in at.warning[0].value
+    at = ask(at, "Quelle est la date limite de candidature ?")
+    assert not at.exception and "15 mars 2022" in markdown_of(at)
+
+
+def test_a_corpus_without_data_says_it_has_no_figures(tiny_corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("EIG_QA_CORPUS", str(tiny_corpus))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tmp_path / "index"))
+    monkeypatch.delenv("EIG_QA_MODEL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception and "pas de chiffres clés" in markdown_of(at)
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [("EIG_QA_CORPUS", "{tmp}/absent", "introuvable"), ("EIG_QA_TOP_K", "beaucoup", "EIG_QA_TOP_K='beaucoup'")],
