@@ -79,3 +79,9 @@ def analyze(text: str) -> list[str]:
             continue
         terms.append(word if word.isdigit() else stem(word))
     return terms
+
+
+@functools.lru_cache(maxsize=50_000)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of a text; cached because the same passages and sentences come back across questions."""
+    return frozenset(analyze(text))

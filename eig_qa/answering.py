@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from eig_qa.analyzer import analyze, fold_accents, words
+from eig_qa.analyzer import analyze, fold_accents, term_set, words
 from eig_qa.retrieval import Hit, Retrieval
 from eig_qa.sentences import sentence_spans
 
@@ -69,12 +68,6 @@ class AbstentionRule:
                 and retrieval.lexical_standout < self.min_lexical_standout)
 
 
-@functools.lru_cache(maxsize=50_000)
-def _terms_of(text: str) -> frozenset[str]:
-    """Analyzed terms of a sentence or heading; cached because the same passages come back across questions."""
-    return frozenset(analyze(text))
-
-
 def question_terms(question: str) -> list[str]:
     """Distinct analyzed terms of a question, in order."""
     return list(dict.fromkeys(analyze(question)))
@@ -122,9 +115,9 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
     for hit_index, hit in enumerate(hits):
         text = hit.passage.text
         # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
-        context = _terms_of(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
+        context = term_set(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
         spans = sentence_spans(text)
-        sentence_terms = [_terms_of(text[start:end]) for start, end in spans]
+        sentence_terms = [term_set(text[start:end]) for start, end in spans]
         for position, (start, end) in enumerate(spans):
             sentence = text[start:end]
             terms = sentence_terms[position]

@@ -7,21 +7,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from eig_qa.analyzer import analyze
+from eig_qa.analyzer import analyze, term_set
 from eig_qa.chunking import Passage
 from eig_qa.embedding import Embedder
 from eig_qa.fusion import reciprocal_rank_fusion
 from eig_qa.index_store import StoredIndex
 from eig_qa.lexical import lexical_scores
 
-_CANDIDATES = 100
-# Measured on the dev questions (README): a small RRF constant favours what either ranker puts on top,
-# and the dense ranking, weaker on French paraphrase-free questions, counts a little less than BM25.
+_CANDIDATES = 100  # from each ranker, before fusion
+# Measured on the dev questions (README): a small RRF constant favours what either ranker puts on top, and the
+# dense ranking (weaker than BM25 here) counts a little less.
 _RRF_K = 10
-_RERANKED = 30
-_EMBEDDED_QUERY_CHARS = 300
-_NUMBER_BONUS = 0.5
 _WEIGHTS = (1.0, 0.75)
+_RERANKED = 30  # fused candidates checked for the question's numbers
+_NUMBER_BONUS = 0.5
+_EMBEDDED_QUERY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _favour_numbers(fused: list[tuple[int, float]], query: str, passages: list[P
         return fused
     rescored = []
     for position, (item, score) in enumerate(fused):
-        terms = set(analyze(passages[item].search_text())) if position < _RERANKED else set()
+        terms = term_set(passages[item].search_text()) if position < _RERANKED else frozenset()
         rescored.append((item, score * (1 + _NUMBER_BONUS * len(numbers & terms) / len(numbers))))
     return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
 
