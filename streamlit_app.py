@@ -9,7 +9,7 @@ import streamlit as st
 
 from eig_qa.assistant import Assistant, CorpusSummary
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
-from eig_qa.conversation import Turn, rewrite_follow_up
+from eig_qa.conversation import Turn
 from eig_qa.errors import user_message
 from eig_qa.export import (
     answer_markdown,
@@ -218,23 +218,19 @@ def draw_turn(index: int, turn: Turn) -> None:
 
 
 def answer_question(assistant: Assistant, question: str, filters: SearchFilters, top_k: int) -> None:
-    """Rewrite a follow-up, ask, keep the turn; the rerun draws it with the others."""
+    """Ask with the conversation so far (follow-ups are rewritten), keep the turn; the rerun draws it."""
     history = [turn.question for turn in st.session_state.turns]
-    names = []
-    if assistant.data is not None:
-        names = [*assistant.data.defis["title"], *assistant.data.defis["ministry"].dropna().unique()]
-    understood = rewrite_follow_up(question, history, names)
     with st.chat_message("user", avatar=USER_AVATAR):
         st.markdown(escape_markdown(question))
     try:
         with st.spinner("Recherche dans les documents…"):
-            answer = assistant.ask(understood, k=top_k, filters=filters)
+            answer = assistant.ask(question, k=top_k, filters=filters, history=history)
     except Exception as error:  # one failed question must not end the conversation
         st.error(user_message(error), icon=":material/error:")
         return
     if len(question) >= MAX_QUESTION_CHARS and not answer.notice:  # the question box cut a longer text
         answer = replace(answer, notice=AT_LIMIT_NOTICE)
-    st.session_state.turns.append(Turn(question, answer, understood if understood != question else None))
+    st.session_state.turns.append(Turn(question, answer, answer.understood_as))
     st.rerun()
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from eig_qa.answering import AbstentionRule, Answer, build_answer, question_terms, term_weights
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
+from eig_qa.conversation import rewrite_follow_up
 from eig_qa.embedding import load_embedder
 from eig_qa.errors import DataError, QuestionError
 from eig_qa.figure_matching import figures_for_question
@@ -69,6 +71,10 @@ class Assistant:
     def __post_init__(self):
         self._document_frequency = document_frequencies(self.retriever.index.lexical)
         self._total = len(self.retriever.passages)
+        # Names a follow-up may refer back to ("et pour Signaux Faibles ?").
+        self._names: list[str] = []
+        if self.data is not None:
+            self._names = [*self.data.defis["title"], *self.data.defis["ministry"].dropna().unique()]
 
     def summary(self) -> CorpusSummary:
         """What the index holds, for the welcome message."""
@@ -78,20 +84,29 @@ class Assistant:
         return CorpusSummary(documents=len({p.source for p in passages}), passages=len(passages),
                              latest_date=max(dates) if dates else None, kinds=dict(sorted(kinds.items())))
 
-    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> Answer:
-        """Answer one question; bad input gives an Answer of kind "invalid" with a French message."""
+    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
+            history: Sequence[str] = ()) -> Answer:
+        """Answer one question; `history` (earlier questions, oldest first) lets a follow-up be understood.
+
+        Bad input gives an Answer of kind "invalid" with a French message."""
         try:
             cleaned = clean_question(question)
         except QuestionError as error:
             return Answer(_shown(question), error.message, False, [], [], kind="invalid")
-        reply = smalltalk_reply(cleaned.text)
+        understood = rewrite_follow_up(cleaned.text, list(history), self._names) if history else cleaned.text
+        answer = self._answer(understood, k, filters)
+        return replace(answer, question=cleaned.text, notice=cleaned.notice,
+                       understood_as=understood if understood != cleaned.text else None)
+
+    def _answer(self, text: str, k: int | None, filters: SearchFilters | None) -> Answer:
+        """Small talk, or retrieval, extracted answer and key figures for a clean question."""
+        reply = smalltalk_reply(text)
         if reply:
-            return Answer(cleaned.text, reply, False, [], [], kind="smalltalk", notice=cleaned.notice)
-        retrieval = self.retriever.retrieve(cleaned.text, k or self.settings.top_k, filters)
-        weights = term_weights(question_terms(cleaned.text), self._document_frequency, self._total)
-        answer = build_answer(cleaned.text, retrieval, weights, self.rule)
-        figures = figures_for_question(cleaned.text, self.data, [hit.passage for hit in retrieval.hits])
-        return replace(answer, figures=figures, notice=cleaned.notice)
+            return Answer(text, reply, False, [], [], kind="smalltalk")
+        retrieval = self.retriever.retrieve(text, k or self.settings.top_k, filters)
+        weights = term_weights(question_terms(text), self._document_frequency, self._total)
+        answer = build_answer(text, retrieval, weights, self.rule)
+        return replace(answer, figures=figures_for_question(text, self.data, [hit.passage for hit in retrieval.hits]))
 
 
 def _shown(question: object) -> str:

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="la question ; absente, les questions sont lues sur stdin")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
     ask.add_argument("-k", type=_positive, default=None, help="nombre de passages (défaut 5)")
+    ask.add_argument("--conversation", action="store_true",
+                     help="les questions lues forment une conversation : « et pour la promotion 4 ? » "
+                          "reprend les éléments des questions précédentes")
     evaluate = commands.add_parser("eval", help="mesurer la qualité sur un fichier de questions (JSON Lines)")
     evaluate.add_argument("files", nargs="+", help="questions.jsonl et/ou figures.jsonl")
     evaluate.add_argument("--json", action="store_true", help="résultats en JSON")
@@ -174,7 +177,7 @@ def _json_line(payload: dict) -> str:
     return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
-def _answer_one(assistant, question: str | NotAQuestion, k: int | None):
+def _answer_one(assistant, question: str | NotAQuestion, k: int | None, history: list[str]):
     """The answer to one input line; a failure becomes an answer of kind "invalid" or "error", never an exit."""
     from eig_qa.answering import Answer
     from eig_qa.config import MAX_QUESTION_CHARS
@@ -182,7 +185,7 @@ def _answer_one(assistant, question: str | NotAQuestion, k: int | None):
     if isinstance(question, NotAQuestion):
         return Answer(question.line[:MAX_QUESTION_CHARS], question.message, False, [], [], kind="invalid")
     try:
-        return assistant.ask(question, k=k)
+        return assistant.ask(question, k=k, history=history)
     except Exception as error:  # one bad question must not stop the questions after it
         log.debug("question en échec", exc_info=True)
         return Answer(question[:MAX_QUESTION_CHARS], user_message(error), False, [], [], kind="error")
@@ -193,8 +196,11 @@ def _ask(args: argparse.Namespace) -> int:
 
     assistant = Assistant.open(progress=True)
     questions = [args.question] if args.question is not None else _questions_from_stdin()
+    history: list[str] = []
     for question in questions:
-        answer = _answer_one(assistant, question, args.k)
+        answer = _answer_one(assistant, question, args.k, history)
+        if args.conversation and isinstance(question, str):
+            history.append(question)
         if args.json:
             print(_json_line(answer.to_json()), flush=True)
         else:
@@ -204,7 +210,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 def format_answer(answer) -> str:
     """Readable text of an answer: short answer, figures, then cited passages with the answering sentence marked."""
-    lines = [f"Question : {answer.question}", "", answer.text]
+    lines = [f"Question : {answer.question}"]
+    if answer.understood_as:
+        lines.append(f"Comprise comme : {answer.understood_as}")
+    lines += ["", answer.text]
     if answer.notice:
         lines += ["", f"Note : {answer.notice}"]
     if answer.figures:

@@ -85,3 +85,22 @@ def test_cli_reports_a_missing_corpus_without_traceback(tmp_path, monkeypatch, c
     assert main(["ask", "question"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("Erreur :") and "Traceback" not in error and "EIG_QA_CORPUS" in error
+
+
+def test_a_follow_up_uses_the_conversation(tiny_assistant):
+    first = "Quel est le budget de la troisième promotion ?"
+    answer = tiny_assistant.ask("et pour la première promotion ?", history=[first])
+    assert answer.question == "et pour la première promotion ?"
+    assert answer.understood_as and "budget" in answer.understood_as
+    assert tiny_assistant.ask(first, history=["Bonjour"]).understood_as is None
+
+
+def test_ask_conversation_rewrites_follow_ups_on_the_command_line(tiny_settings, monkeypatch, capsys):
+    monkeypatch.setattr(assistant_module, "load_embedder", lambda name, threads=1: FakeEmbedder())
+    monkeypatch.setenv("EIG_QA_CORPUS", str(tiny_settings.corpus_dir))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tiny_settings.index_dir))
+    raw = "Quel est le budget de la troisième promotion ?\net pour la première promotion ?\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    assert main(["ask", "--json", "--conversation"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["understood_as"] is None and "budget" in second["understood_as"]

@@ -169,10 +169,10 @@ def test_unexpected_failure_of_one_question_does_not_stop_the_others(tiny_settin
         monkeypatch.setenv(name, str(value))
     ask_for_real = Assistant.ask
 
-    def fails_on_boom(self, question, k=None, filters=None):
+    def fails_on_boom(self, question, k=None, filters=None, history=()):
         if "boum" in question:
             raise RuntimeError("panne")
-        return ask_for_real(self, question, k, filters)
+        return ask_for_real(self, question, k, filters, history)
 
     monkeypatch.setattr(Assistant, "ask", fails_on_boom)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"boum\ndate limite de candidature\n")))
