@@ -84,7 +84,7 @@ def test_standout_is_comparable_across_sizes_and_safe_on_flat_scores():
 @pytest.mark.parametrize(("best", "dense", "dense_standout", "lexical_standout", "abstains"), [
     (None, 0.9, 1.0, 2.0, True),                                      # nothing to quote
     (Highlight(0, 0, 1, "x", 1.0, 0.8, False), 0.95, 1.0, 2.0, True),  # about another number
-    (Highlight(0, 0, 1, "x", 1.0, 0.1, True), 0.80, 1.0, 2.0, True),   # neither words nor meaning match
+    (Highlight(0, 0, 1, "x", 1.0, 0.05, True), 0.80, 1.0, 2.0, True),  # hardly any word of the question
     (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 1.0, True),   # nothing stands out of the corpus
     (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 2.0, False),  # the words stand out
     (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.9, 1.0, False),  # the meaning stands out
