@@ -197,7 +197,7 @@ def conversation_markdown(turns: Sequence[Turn], exported_at: datetime | None = 
         "# Conversation avec l'assistant documentaire Entrepreneurs d'intérêt général",
         "",
         f"Exportée le {exported_at:%d/%m/%Y à %H:%M}. Les réponses citent les documents publics du programme ; "
-        "les chiffres clés sont calculés à partir des données des promotions 1 à 4 et des défis DIG.",
+        "les chiffres clés sont calculés à partir des données structurées du corpus (voir « Calcul » pour chacun).",
         "",
     ]
     for number, turn in enumerate(turns, start=1):
