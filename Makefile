@@ -39,6 +39,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: install corpus browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 lint: install
