@@ -10,7 +10,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
 # Bump when analyze() changes: indexes built with another version are stale.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 # Question words and fillers that carry no topic in a question.
 _QUESTION_WORDS = {
@@ -30,6 +30,11 @@ _INVERTED_PRONOUNS = {"il", "ils", "elle", "elles", "on", "ce", "je", "tu", "nou
 # Everyday abbreviations that the documents spell out.
 _ABBREVIATIONS = {"promo": "promotion", "promos": "promotions", "dispo": "disposition", "nb": "nombre",
                   "appli": "application", "infos": "informations", "info": "information", "admin": "administration"}
+
+# "la troisième promotion" is "la promotion 3" ("premier" and "second" are left alone: too often not a rank).
+_ORDINALS = {f"{stem}ieme": str(rank) for rank, stem in enumerate(
+    ["deux", "trois", "quatr", "cinqu", "six", "sept", "huit", "neuv", "dix"], start=2)}
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:ème|eme|e|ère|ere|er|re|nde|nd)\b", re.IGNORECASE)  # "3e", "1re", "2nd"
 
 
 def fold_accents(text: str) -> str:
@@ -59,9 +64,10 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Split into lowercase words: elisions removed, thousands joined, letters and digits apart ("EIG3")."""
     text = _join_thousands(_ELISION.sub(" ", text))
-    text = _LETTERS_DIGITS.sub(" ", text)
+    text = _LETTERS_DIGITS.sub(" ", _ORDINAL_SUFFIX.sub("", text))
     text = _COMPOUND.sub(_with_joined_form, text)
-    return [_ABBREVIATIONS.get(token, token) for token in (token.lower() for token in _TOKEN.findall(text))]
+    tokens = (token.lower() for token in _TOKEN.findall(text))
+    return [_ABBREVIATIONS.get(token) or _ORDINALS.get(fold_accents(token), token) for token in tokens]
 
 
 def _with_joined_form(match: re.Match) -> str:

@@ -28,7 +28,12 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
                    r"jusqu(?:'|’)?au|avant le|au plus tard)\b")
 _MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
-_MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|millions? d)")
+_MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")
+# What a question counts ("combien de dossiers", "nombre d'EIG", "combien coûte le goûter"): the first word after.
+_COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combien\s+coute(?:nt)?\s+"
+                      r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)(?P<word>[^\W\d_]+)")
+_AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
+_DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
 _LONG_SENTENCE = 350
 _LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
 _MAX_LIST_ITEMS = 8
@@ -43,12 +48,13 @@ class Highlight:
     text: str
     score: float
     coverage: float = 0.0  # share of the question's IDF mass in the sentence, its heading and previous sentence
-    numbers_match: bool = True  # the numbers of the question ("promotion 4", "2019") are there too
+    fits: bool = True  # holds what the question asks for: its numbers, what it counts, an amount (see Expectation)
 
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """When to say "je ne trouve pas": the best sentence is about another number than the question's; or it holds
+    """When to say "je ne trouve pas": the best sentence does not fit the question (another number than the
+    question's, not what it counts, no amount when it asks for one: see Expectation); or it holds
     hardly any word of the question, even with its context; or the best passages do not stand out from the corpus,
     neither by meaning nor by words (query-performance prediction; thresholds measured on the dev questions of two
     corpora, README). No absolute similarity threshold: cosines differ from one embedding model to another."""
@@ -59,12 +65,49 @@ class AbstentionRule:
 
     def should_abstain(self, best: Highlight | None, retrieval: Retrieval) -> bool:
         """Decide from the best sentence and the retrieval's signals."""
-        if best is None or not best.numbers_match:
+        if best is None or not best.fits:
             return True
         if best.coverage < self.min_coverage:
             return True
         return (retrieval.dense_standout < self.min_dense_standout
                 and retrieval.lexical_standout < self.min_lexical_standout)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a sentence must hold to answer a question, beyond its words: the question's numbers ("promotion 4",
+    "2019"), the thing it counts ("combien de dossiers" → dossiers, or a duration for "combien de temps"), an
+    amount of money when it asks for one."""
+
+    numbers: frozenset[str] = frozenset()
+    counted: frozenset[str] = frozenset()
+    duration: bool = False
+    amount: bool = False
+
+    def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str]) -> bool:
+        """Whether a sentence (folded text, its terms, the terms of its title and heading) fits."""
+        # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
+        if not self.numbers <= terms | context:
+            return False
+        if self.counted and not self.counted & terms:
+            return False
+        if self.duration and not _DURATION.search(sentence_folded):
+            return False
+        return not self.amount or bool(_MONEY.search(sentence_folded))
+
+
+def expectation(question: str) -> Expectation:
+    """Read from the question what its answer must hold."""
+    folded = fold_accents(question)
+    numbers = frozenset(term for term in analyze(question) if term.isdigit())
+    counted = _COUNTED.search(folded)
+    word = counted.group("word") if counted else ""
+    if word == "temps":
+        return Expectation(numbers, duration=True)
+    counted_terms = term_set(word) if word not in ("fois", "plus", "moins") else frozenset()
+    # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
+    amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
+    return Expectation(numbers, counted_terms, amount=amount)
 
 
 def question_terms(question: str) -> list[str]:
@@ -108,7 +151,7 @@ def _sentence_score(own: float, with_context: float, sentence: str, bonus: float
 def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
     """Score every sentence of the hits against the question, best first."""
     question_folded = fold_accents(question)
-    numbers = {term for term in weights if term.isdigit()}
+    expected = expectation(question)
     top_score = max((hit.score for hit in hits), default=1.0) or 1.0
     scored = []
     for hit_index, hit in enumerate(hits):
@@ -125,16 +168,15 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             surroundings = context.union(*neighbours)
             if len(words(sentence)) < 3:
                 continue
-            bonus = _type_bonus(question_folded, fold_accents(sentence))
+            sentence_folded = fold_accents(sentence)
+            bonus = _type_bonus(question_folded, sentence_folded)
             context_coverage = coverage(surroundings, weights)
             value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
-            # "promotion 4", "2019": a sentence about another number does not answer; the number must be in the
-            # sentence itself or in its title or heading (a neighbouring sentence may be about another one).
-            numbers_match = numbers <= terms | context
-            if not numbers_match:
+            fits = expected.met_by(sentence_folded, terms, context)
+            if not fits:
                 value *= 0.4
             value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
-            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4), context_coverage, numbers_match))
+            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4), context_coverage, fits))
     return sorted(scored, key=lambda item: -item.score)
 
 
@@ -223,8 +265,7 @@ def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
         in_list = len(items) == 1 or "\n\n" not in text[previous_end:start]
         if len(items) > _MAX_LIST_ITEMS or not (_LIST_ITEM.match(item) or (announces and in_list)):
             break
-        items.append(Highlight(chosen.hit_index, start, end, item, chosen.score, chosen.coverage,
-                               chosen.numbers_match))
+        items.append(Highlight(chosen.hit_index, start, end, item, chosen.score, chosen.coverage, chosen.fits))
         previous_end = end
     return items
 

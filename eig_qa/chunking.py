@@ -11,7 +11,7 @@ from eig_qa.sentences import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Bump when passage boundaries change: indexes cut another way are stale.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,12 @@ _BOUNDARY = re.compile(
     r"|(?<=[;:])\s+(?=[-–•▪]\s)"
     r"|\s+(?=[•▪]\s)"
     # Numbered items flattened into one line: "… réussite 1. Un périmètre clair 2. Des équipes".
-    r"|\s+(?=\d{1,2}\.\s+[A-ZÀ-ÖØ-Þ])"
+    r"|(?P<item>\s+)(?=\d{1,2}\.\s+[A-ZÀ-ÖØ-Þ])"
 )
 _ITEM_NUMBER = re.compile(r"^\d{1,2}\.$")
+# "un score total de 20. Ces notes…": after a preposition or a determiner, a number is a quantity, not a list item.
+_QUANTITY_WORDS = frozenset({"de", "d", "du", "des", "à", "au", "aux", "sur", "par", "pour", "en", "le", "la", "les",
+                             "un", "une", "et", "ou", "environ", "plus", "moins"})
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = ("M.", "Mme.", "MM.", "Dr.", "cf.", "p.", "n°.", "etc.", "ex.", "art.", "av.", "St.")
 
@@ -25,8 +28,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        last_word = text[start : match.start()].rsplit(None, 1)[-1] if match.start() > start else ""
-        if "\n" not in match.group(0) and (last_word in _ABBREVIATIONS or _ITEM_NUMBER.match(last_word)):
+        before = text[start : match.start()].strip()
+        last_word = before.rsplit(None, 1)[-1] if before else ""
+        # "1." alone is the marker of a numbered item, not a sentence.
+        if "\n" not in match.group(0) and (last_word in _ABBREVIATIONS or _ITEM_NUMBER.match(before)):
+            continue
+        if match.lastgroup == "item" and last_word.lower().strip("'’") in _QUANTITY_WORDS:
             continue
         spans.append((start, match.start()))
         start = match.end()

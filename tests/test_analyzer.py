@@ -43,3 +43,9 @@ def test_typos_are_corrected_against_the_indexed_terms():
     assert corrected_terms(index, analyze("xylophone")) == []
     scores = lexical_scores(index, "administation")
     assert scores.argmax() == 0 and scores[0] > 0
+
+
+def test_ordinal_words_are_numbers():
+    assert analyze("la troisième promotion") == analyze("la 3e promotion") == ["3", "promot"]
+    assert analyze("3ème promotion") == ["3", "promot"]
+    assert analyze("Deuxième") == ["2"]

@@ -8,6 +8,7 @@ from eig_qa.answering import (
     Highlight,
     build_answer,
     coverage,
+    expectation,
     question_terms,
     score_sentences,
     select_highlights,
@@ -53,8 +54,31 @@ def test_a_sentence_about_another_number_loses():
     question = "Combien de défis dans la promotion 4 ?"
     text = "La promotion 3 comptait 15 défis. La promotion 4 comptait 17 défis."
     scored = score_sentences(question, [_hit(text)], _weights(question))
-    assert scored[0].text == "La promotion 4 comptait 17 défis." and scored[0].numbers_match
-    assert not scored[1].numbers_match
+    assert scored[0].text == "La promotion 4 comptait 17 défis." and scored[0].fits
+    assert not scored[1].fits
+
+
+@pytest.mark.parametrize(("question", "sentence", "fits"), [
+    ("Combien de dossiers ont été déposés en 2023 ?", "En 2023, la région a soutenu 37 projets.", False),
+    ("Combien de dossiers ont été déposés en 2023 ?", "En 2023, 112 dossiers ont été déposés.", True),
+    ("Combien coûte le goûter ?", "Le repas coûte 3,10 € par jour.", False),
+    ("Combien coûte le goûter ?", "Le goûter coûte 0,80 €.", True),
+    ("Quel est le budget annuel du programme ?", "Le programme accueille 8 fellows.", False),
+    ("Quel est le budget annuel du programme ?", "Son budget est de 500 000 dollars.", True),
+    ("Combien de mois de salaire la subvention couvre-t-elle ?", "La subvention couvre 3 mois.", True),
+    ("Combien de temps dure le programme ?", "Le programme dure 10 mois.", True),
+    ("Combien de temps dure le programme ?", "Le programme recrute 30 personnes.", False),
+    ("Qui porte le défi de la promotion 4 ?", "Le défi de la promotion 5 est porté par la DINUM.", False),
+])
+def test_a_sentence_must_hold_what_the_question_asks_for(question, sentence, fits):
+    best = score_sentences(question, [_hit(sentence, title="Guide")], _weights(question))[0]
+    assert best.fits is fits, expectation(question)
+
+
+def test_an_unfit_best_sentence_is_an_abstention():
+    question = "Combien de livres compte la médiathèque ?"
+    retrieval = Retrieval([_hit("La médiathèque compte 3 salles de lecture et 12 postes.")], 1.0, 2.0)
+    assert build_answer(question, retrieval, _weights(question)).abstained
 
 
 def test_questions_in_the_text_are_not_answers():

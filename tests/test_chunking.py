@@ -20,6 +20,14 @@ def test_abbreviations_do_not_end_sentences():
     assert len(split_sentences("Voir M. Dupont. Puis la suite.")) == 2
 
 
+def test_a_number_ending_a_sentence_is_not_a_list_item():
+    text = "Chaque critère est noté sur 4. Les notes donnent un score total de 20. Ces notes départagent."
+    assert split_sentences(text) == ["Chaque critère est noté sur 4.", "Les notes donnent un score total de 20.",
+                                     "Ces notes départagent."]
+    assert split_sentences("Les facteurs de réussite 1. Un périmètre clair 2. Des équipes") == [
+        "Les facteurs de réussite", "1. Un périmètre clair", "2. Des équipes"]
+
+
 def test_passages_respect_the_size_limit_and_paragraphs():
     paragraphs = [f"Paragraphe {i}. " + "Une phrase de remplissage assez longue. " * 5 for i in range(12)]
     text = "\n\n".join(paragraphs)
