@@ -67,7 +67,12 @@ def words(text: str) -> list[str]:
     text = _LETTERS_DIGITS.sub(" ", _ORDINAL_SUFFIX.sub("", text))
     text = _COMPOUND.sub(_with_joined_form, text)
     tokens = (token.lower() for token in _TOKEN.findall(text))
-    return [_ABBREVIATIONS.get(token) or _ORDINALS.get(fold_accents(token), token) for token in tokens]
+    return [_ABBREVIATIONS.get(token) or _ordinal(token) for token in tokens]
+
+
+def _ordinal(token: str) -> str:
+    """"troisième" → "3"; any other token unchanged."""
+    return _ORDINALS.get(fold_accents(token), token) if token.endswith(("ième", "ieme")) else token
 
 
 def _with_joined_form(match: re.Match) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -148,6 +149,13 @@ def _sentence_score(own: float, with_context: float, sentence: str, bonus: float
     return value
 
 
+@functools.lru_cache(maxsize=50_000)
+def _folded_if_long_enough(sentence: str) -> str | None:
+    """The folded sentence, or None for fragments of fewer than three words (headings, page numbers); cached
+    because the same passages come back across questions."""
+    return fold_accents(sentence) if len(words(sentence)) >= 3 else None
+
+
 def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
     """Score every sentence of the hits against the question, best first."""
     question_folded = fold_accents(question)
@@ -166,9 +174,9 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             # The subject is often named in the sentence before or after the one that answers.
             neighbours = sentence_terms[max(0, position - 1) : position + 2]
             surroundings = context.union(*neighbours)
-            if len(words(sentence)) < 3:
+            sentence_folded = _folded_if_long_enough(sentence)
+            if sentence_folded is None:
                 continue
-            sentence_folded = fold_accents(sentence)
             bonus = _type_bonus(question_folded, sentence_folded)
             context_coverage = coverage(surroundings, weights)
             value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)

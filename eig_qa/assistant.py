@@ -17,6 +17,7 @@ from eig_qa.index_store import load_index
 from eig_qa.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
 from eig_qa.lexical import document_frequencies
 from eig_qa.questions import clean_question, smalltalk_reply
+from eig_qa.reranking import RERANK_DEPTH, rerank_by_sentences
 from eig_qa.retrieval import Retriever, SearchFilters
 from eig_qa.structured_data import StructuredData, load_structured_data
 
@@ -103,8 +104,10 @@ class Assistant:
         reply = smalltalk_reply(text)
         if reply:
             return Answer(text, reply, False, [], [], kind="smalltalk")
-        retrieval = self.retriever.retrieve(text, k or self.settings.top_k, filters)
+        k = k or self.settings.top_k
         weights = term_weights(question_terms(text), self._document_frequency, self._total)
+        retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
+        retrieval = rerank_by_sentences(text, retrieval, weights, k)
         answer = build_answer(text, retrieval, weights, self.rule)
         return replace(answer, figures=figures_for_question(text, self.data, [hit.passage for hit in retrieval.hits]))
 

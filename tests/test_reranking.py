@@ -1,0 +1,34 @@
+"""Second-stage ranking by the best sentence of each passage."""
+
+import pytest
+
+from eig_qa.answering import question_terms, term_weights
+from eig_qa.chunking import Passage
+from eig_qa.reranking import rerank_by_sentences
+from eig_qa.retrieval import Hit, Retrieval
+
+
+def _hit(identifier, text, score):
+    passage = Passage(id=identifier, source=f"{identifier}.md", page=None, title="Guide", date=None, kind=None,
+                      url=None, heading=None, text=text, start=0, end=len(text))
+    return Hit(passage, score, 1.0, 0.5)
+
+
+QUESTION = "Combien de mentors accompagnent chaque équipe ?"
+WEIGHTS = term_weights(question_terms(QUESTION), {}, 100)
+
+
+def test_the_passage_whose_sentence_answers_moves_up():
+    vague = _hit(0, "Les équipes et les mentors travaillent ensemble. Les équipes sont variées.", 1.0)
+    answering = _hit(1, "Le programme est ouvert à tous. Chaque équipe est accompagnée par 2 mentors.", 0.8)
+    reranked = rerank_by_sentences(QUESTION, Retrieval([vague, answering], 0.5, 1.0), WEIGHTS, k=2)
+    assert [hit.passage.id for hit in reranked.hits] == [1, 0]
+    assert reranked.dense_standout == 0.5 and reranked.lexical_standout == 1.0
+
+
+def test_only_k_hits_are_kept_and_empty_results_stay_empty():
+    hits = [_hit(i, f"Phrase numéro {i} sur les mentors.", 1.0 - i / 10) for i in range(5)]
+    assert len(rerank_by_sentences(QUESTION, Retrieval(hits, 0.0, 0.0), WEIGHTS, k=3).hits) == 3
+    assert rerank_by_sentences(QUESTION, Retrieval([], 0.0, 0.0), WEIGHTS, k=3).hits == []
+    with pytest.raises(ValueError, match="k must be positive"):
+        rerank_by_sentences(QUESTION, Retrieval(hits, 0.0, 0.0), WEIGHTS, k=0)
