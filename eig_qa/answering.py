@@ -13,6 +13,11 @@ from eig_qa.retrieval import Hit, Retrieval
 from eig_qa.sentences import sentence_spans
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
+# When the text abstains but key figures computed from the structured data fit the question.
+NOT_FOUND_FIGURES = (
+    " Aucune phrase des documents ne répond directement, mais les chiffres clés ci-contre, calculés à partir des "
+    "données structurées du programme, portent sur votre question."
+)
 NOT_FOUND_DETAIL = (
     " Les passages ci-dessous sont les plus proches, mais aucun ne semble répondre à la question. "
     "Essayez de la reformuler avec d'autres mots."
@@ -31,8 +36,11 @@ _DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septemb
 _MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
 _MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")
 # What a question counts ("combien de dossiers", "nombre d'EIG", "combien coûte le goûter"): the first word after.
+# Adjectives before the noun ("combien d'anciens EIG") are skipped.
 _COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combien\s+coute(?:nt)?\s+"
-                      r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)(?P<word>[^\W\d_]+)")
+                      r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)"
+                      r"(?:(?:anciens?|anciennes?|nouveaux|nouvelles?|autres?|premi[e]re?s?|derni[e]re?s?|"
+                      r"differente?s|grande?s|petite?s|vrais|vraies)\s+)?(?P<word>[^\W\d_]+)")
 _AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
 _DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
 _LONG_SENTENCE = 350

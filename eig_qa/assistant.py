@@ -7,7 +7,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from eig_qa.answering import AbstentionRule, Answer, build_answer, question_terms, term_weights
+from eig_qa.answering import (
+    NOT_FOUND,
+    NOT_FOUND_FIGURES,
+    AbstentionRule,
+    Answer,
+    build_answer,
+    question_terms,
+    term_weights,
+)
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.conversation import rewrite_follow_up
 from eig_qa.embedding import load_embedder
@@ -109,7 +117,10 @@ class Assistant:
         retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
         retrieval = rerank_by_sentences(text, retrieval, weights, k)
         answer = build_answer(text, retrieval, weights, self.rule)
-        return replace(answer, figures=figures_for_question(text, self.data, [hit.passage for hit in retrieval.hits]))
+        figures = figures_for_question(text, self.data, [hit.passage for hit in retrieval.hits])
+        if answer.abstained and figures:
+            return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)
+        return replace(answer, figures=figures)
 
 
 def _shown(question: object) -> str:

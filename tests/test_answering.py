@@ -67,6 +67,7 @@ def test_a_sentence_about_another_number_loses():
     ("Quel est le budget annuel du programme ?", "Son budget est de 500 000 dollars.", True),
     ("Combien de mois de salaire la subvention couvre-t-elle ?", "La subvention couvre 3 mois.", True),
     ("Combien de temps dure le programme ?", "Le programme dure 10 mois.", True),
+    ("Combien d'anciens EIG sont restés ?", "Plus de la moitié des EIG sont restés.", True),
     ("Combien de temps dure le programme ?", "Le programme recrute 30 personnes.", False),
     ("Qui porte le défi de la promotion 4 ?", "Le défi de la promotion 5 est porté par la DINUM.", False),
 ])

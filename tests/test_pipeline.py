@@ -47,6 +47,19 @@ def test_off_topic_question_abstains(tiny_assistant):
     assert answer.text.startswith("Je ne trouve pas cela dans les documents")
 
 
+def test_an_abstention_points_to_the_figures_that_fit(tiny_assistant):
+    from dataclasses import replace
+
+    from eig_qa.structured_data import load_structured_data
+    from tests.test_figures import FIXTURE_CORPUS
+
+    with_data = replace(tiny_assistant, data=load_structured_data(FIXTURE_CORPUS))
+    answer = with_data.ask("Combien de défis dans la promotion 3 ?")
+    assert answer.abstained and answer.figures
+    assert answer.text.startswith("Je ne trouve pas cela dans les documents.")
+    assert "chiffres clés ci-contre" in answer.text
+
+
 def test_small_talk_and_empty_input(tiny_assistant):
     assert tiny_assistant.ask("Bonjour !").kind == "smalltalk"
     empty = tiny_assistant.ask("   ")
