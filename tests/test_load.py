@@ -28,6 +28,7 @@ THREADS = 24
 QUESTIONS_PER_THREAD = 3
 LOAD_DEADLINE_SECONDS = 120  # no new question is started after this; the test fails if any is left unanswered
 MAX_RSS_BYTES = int(1.5 * 1024**3)
+MAX_RSS_GROWTH_BYTES = 512 * 1024**2  # 24 questions at once: activations and answers, no leak
 QUESTIONS = [
     "Qui peut devenir EIG ?",
     "Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?",
@@ -72,7 +73,7 @@ class RssSampler(threading.Thread):
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.peak = _rss_bytes()
+        self.baseline = self.peak = _rss_bytes()
         self._finished = threading.Event()
 
     def run(self) -> None:
@@ -144,7 +145,10 @@ def test_many_threads_ask_at_once_with_the_same_answers_and_bounded_memory(real_
     assert not any(thread.is_alive() for thread in people), "a question never came back"
     assert not errors, errors[:5]
     assert len(latencies) == THREADS * QUESTIONS_PER_THREAD
-    assert memory.peak < MAX_RSS_BYTES, f"RSS {memory.peak / 1e6:.0f} Mo"
+    # This test process holds what earlier tests loaded (other models, pages): what the load adds is what counts
+    # here; the serving process's own peak is bounded by the browser load test below.
+    growth = memory.peak - memory.baseline
+    assert growth < MAX_RSS_GROWTH_BYTES, f"RSS +{growth / 1e6:.0f} Mo"
 
 
 # ---------------------------------------------------------------- feedback from threads and processes at once

