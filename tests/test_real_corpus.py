@@ -48,7 +48,7 @@ def test_dev_set_quality_stays_above_its_floors(real_assistant):
     print(json.dumps({k: v for k, v in vars(report).items() if k != "results"}, ensure_ascii=False))
     # Floors a little under today's measures (README), so that a regression fails CI.
     assert report.hit_at_5 >= 0.70
-    assert report.mrr_at_10 >= 0.55
+    assert report.mrr_at_10 >= 0.58
     assert report.answer_contains >= 0.60
     assert report.abstention >= 0.40
     assert report.false_abstention <= 0.05
