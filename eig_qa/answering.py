@@ -41,6 +41,7 @@ _COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combie
                       r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)"
                       r"(?:(?:anciens?|anciennes?|nouveaux|nouvelles?|autres?|premi[e]re?s?|derni[e]re?s?|"
                       r"differente?s|grande?s|petite?s|vrais|vraies)\s+)?(?P<word>[^\W\d_]+)")
+# Narrower than _MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
 _AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
 _DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
 _LONG_SENTENCE = 350

