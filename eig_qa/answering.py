@@ -255,10 +255,11 @@ class Answer:
 
 
 def build_answer(question: str, retrieval: Retrieval, weights: Mapping[str, float],
-                 rule: AbstentionRule = AbstentionRule()) -> Answer:
-    """Extract the answering sentences from the retrieved passages, or abstain when they do not answer."""
+                 rule: AbstentionRule = AbstentionRule(), scored: Sequence[Highlight] | None = None) -> Answer:
+    """Extract the answering sentences from the retrieved passages, or abstain when they do not answer;
+    `scored` gives the hits' sentences already scored (best first), e.g. by the reranker."""
     hits = retrieval.hits
-    scored = score_sentences(question, hits, weights)
+    scored = score_sentences(question, hits, weights) if scored is None else scored
     if rule.should_abstain(scored[0] if scored else None, retrieval):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
     highlights = [item for chosen in select_highlights(scored) for item in _with_list_items(chosen, hits)]

@@ -115,9 +115,9 @@ class Assistant:
         k = k or self.settings.top_k
         weights = term_weights(question_terms(text), self._document_frequency, self._total)
         retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
-        retrieval = rerank_by_sentences(text, retrieval, weights, k)
-        answer = build_answer(text, retrieval, weights, self.rule)
-        figures = figures_for_question(text, self.data, [hit.passage for hit in retrieval.hits])
+        reranked = rerank_by_sentences(text, retrieval, weights, k)
+        answer = build_answer(text, reranked.retrieval, weights, self.rule, reranked.scored)
+        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits])
         if answer.abstained and figures:
             return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)
         return replace(answer, figures=figures)

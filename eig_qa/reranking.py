@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from eig_qa.answering import score_sentences
+from eig_qa.answering import Highlight, score_sentences
 from eig_qa.retrieval import Retrieval
 
 # Fused candidates read sentence by sentence; measured on the dev questions (README): 20 and 30 rank alike.
@@ -15,7 +15,15 @@ RERANK_DEPTH = 20
 _SENTENCE_WEIGHT = 0.7
 
 
-def rerank_by_sentences(question: str, retrieval: Retrieval, weights: Mapping[str, float], k: int) -> Retrieval:
+@dataclass(frozen=True)
+class Reranked:
+    """The k best hits in their new order, with their sentences already scored (best first), for the answer."""
+
+    retrieval: Retrieval
+    scored: list[Highlight]
+
+
+def rerank_by_sentences(question: str, retrieval: Retrieval, weights: Mapping[str, float], k: int) -> Reranked:
     """Reorder the hits by retrieval score plus the score of their best sentence, keep the k best.
 
     BM25 and dense vectors score a passage as a whole; a passage holding one sentence that covers the question
@@ -23,11 +31,12 @@ def rerank_by_sentences(question: str, retrieval: Retrieval, weights: Mapping[st
     if k <= 0:
         raise ValueError(f"k must be positive, got {k}")
     hits = retrieval.hits
-    if not hits:
-        return retrieval
+    scored = score_sentences(question, hits, weights)
     best: dict[int, float] = {}
-    for highlight in score_sentences(question, hits, weights):
+    for highlight in scored:
         best.setdefault(highlight.hit_index, highlight.score)
-    top = max(hit.score for hit in hits) or 1.0
+    top = max((hit.score for hit in hits), default=1.0) or 1.0
     order = sorted(range(len(hits)), key=lambda i: (-(hits[i].score / top + _SENTENCE_WEIGHT * best.get(i, 0.0)), i))
-    return replace(retrieval, hits=[hits[i] for i in order[:k]])
+    position = {old: new for new, old in enumerate(order[:k])}
+    kept = [replace(item, hit_index=position[item.hit_index]) for item in scored if item.hit_index in position]
+    return Reranked(replace(retrieval, hits=[hits[i] for i in order[:k]]), kept)
