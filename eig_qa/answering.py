@@ -31,8 +31,8 @@ _DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jus
 _NUMBER = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d+")
 _YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
-                   r"jusqu(?:'|’)?au|avant le|au plus tard)\b")
+_MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+_DATE = re.compile(rf"\b({_MONTHS}|jusqu(?:'|’)?au|avant le|au plus tard)\b")
 _MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
 _MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")
 # What a question counts ("combien de dossiers", "nombre d'EIG", "combien coûte le goûter"): the first word after.
@@ -44,6 +44,19 @@ _COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combie
 # Narrower than _MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
 _AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
 _DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
+# A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
+# nor a time ("23h59"), or a French number or share word.
+_COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!(?:19|20)\d\d\b)"
+                    r"(?P<digits>\d+(?:[  \u202f]\d{3})*(?:[,.]\d+)?)(?!\d)"
+                    rf"(?!(?:e|eme|er|ere|re|nde?)\b|(?:er)?\s*(?:{_MONTHS}|h\d|h\b))"
+                    r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+                    r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
+                    r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
+_CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
+_MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
+                             rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
+_NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+Name = tuple[str, ...]  # the folded words of a name
 _LONG_SENTENCE = 350
 _LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
 _MAX_LIST_ITEMS = 8
@@ -64,7 +77,8 @@ class Highlight:
 @dataclass(frozen=True)
 class AbstentionRule:
     """When to say "je ne trouve pas": the best sentence does not fit the question (another number than the
-    question's, not what it counts, no amount when it asks for one: see Expectation); or it holds
+    question's, no count of what it counts, no amount when it asks for one, another entity of the same name:
+    see Expectation); or it holds
     hardly any word of the question, even with its context; or the best passages do not stand out from the corpus,
     neither by meaning nor by words (query-performance prediction; thresholds measured on the dev questions of two
     corpora, README). No absolute similarity threshold: cosines differ from one embedding model to another."""
@@ -86,24 +100,45 @@ class AbstentionRule:
 @dataclass(frozen=True)
 class Expectation:
     """What a sentence must hold to answer a question, beyond its words: the question's numbers ("promotion 4",
-    "2019"), the thing it counts ("combien de dossiers" → dossiers, or a duration for "combien de temps"), an
-    amount of money when it asks for one."""
+    "2019"), a count of the thing it counts ("combien de dossiers" → "112 dossiers", or a duration for "combien de
+    temps"), an amount of money when it asks for one; and it must not be about a sibling of a name of the question
+    ("Code for Canada" for "Code for Australia")."""
 
     numbers: frozenset[str] = frozenset()
     counted: frozenset[str] = frozenset()
     duration: bool = False
     amount: bool = False
+    names: tuple[Name, ...] = ()
 
-    def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str]) -> bool:
-        """Whether a sentence (folded text, its terms, the terms of its title and heading) fits."""
+    def met_by(self, sentence: str, terms: frozenset[str], context: frozenset[str],
+               nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = ()) -> bool:
+        """Whether a sentence (its text, its terms, the terms of its title and heading, those of the sentences
+        around it, the names of its heading and of its passage up to its end, in order) fits."""
+        sentence_folded = fold_accents(sentence)
         # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
         if not self.numbers <= terms | context:
             return False
-        if self.counted and not self.counted & terms:
+        if any(_about_a_sibling(name, names_so_far, multiword_names(sentence)) for name in self.names):
+            return False
+        # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
+        if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
             return False
         if self.duration and not _DURATION.search(sentence_folded):
             return False
         return not self.amount or bool(_MONEY.search(sentence_folded))
+
+    def _names_counted(self, terms: frozenset[str]) -> bool:
+        """Whether the terms name what is counted, or a word derived from it ("gestes" → "gestuelles")."""
+        return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms) \
+            or bool(self.counted & terms)
+
+    def _has_count(self, sentence_folded: str) -> bool:
+        """A count other than the question's own numbers: "la 5e promotion" does not say how many candidatures."""
+        for match in _COUNT.finditer(_LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)):
+            digits = match.group("digits")
+            if digits is None or re.sub(r"\D", "", digits) not in self.numbers:
+                return True
+        return False
 
 
 def expectation(question: str) -> Expectation:
@@ -117,7 +152,23 @@ def expectation(question: str) -> Expectation:
     counted_terms = term_set(word) if word not in ("fois", "plus", "moins") else frozenset()
     # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
-    return Expectation(numbers, counted_terms, amount=amount)
+    return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
+
+
+@functools.lru_cache(maxsize=50_000)
+def multiword_names(text: str) -> tuple[Name, ...]:
+    """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
+    order; cached because the same passages and sentences come back across questions."""
+    return tuple(tuple(_NAME_WORD.findall(fold_accents(match.group(0)))) for match in _MULTIWORD_NAME.finditer(text))
+
+
+def _about_a_sibling(name: Name, names_so_far: Sequence[Name], in_sentence: Sequence[Name]) -> bool:
+    """Whether a sentence that does not name the question's `name` is about a sibling of it: the last name with
+    the same first word before it ends is another ("Code for Canada" for "Code for Australia")."""
+    if name in in_sentence:
+        return False
+    siblings = [other for other in names_so_far if other[0] == name[0]]
+    return bool(siblings) and siblings[-1] != name
 
 
 def question_terms(question: str) -> list[str]:
@@ -176,6 +227,7 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
         # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
         context = term_set(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
         spans = sentence_spans(text)
+        heading_names = multiword_names(hit.passage.heading or "")
         sentence_terms = [term_set(text[start:end]) for start, end in spans]
         for position, (start, end) in enumerate(spans):
             sentence = text[start:end]
@@ -189,7 +241,10 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             bonus = _type_bonus(question_folded, sentence_folded)
             context_coverage = coverage(surroundings, weights)
             value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
-            fits = expected.met_by(sentence_folded, terms, context)
+            # An earlier sentence or the heading names what the sentence is about ("Code for Canada fonctionnait …
+            # La province a versé …").
+            names_so_far = heading_names + multiword_names(text[:end]) if expected.names else ()
+            fits = expected.met_by(sentence, terms, context, frozenset().union(*neighbours), names_so_far)
             if not fits:
                 value *= 0.4
             value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage

@@ -70,10 +70,32 @@ def test_a_sentence_about_another_number_loses():
     ("Combien d'anciens EIG sont restés ?", "Plus de la moitié des EIG sont restés.", True),
     ("Combien de temps dure le programme ?", "Le programme recrute 30 personnes.", False),
     ("Qui porte le défi de la promotion 4 ?", "Le défi de la promotion 5 est porté par la DINUM.", False),
+    # "Combien de" asks for a count: the question's own number, a date, a time or a rank is not one.
+    ("Combien de candidatures pour la promotion 5 ?", "Les candidatures de la 5e promotion sont ouvertes.", False),
+    ("Combien de candidatures pour la promotion 5 ?", "Les candidatures closent le 2 mai 2021 à 23h59.", False),
+    ("Combien de candidatures pour la promotion 5 ?", "Article 1 – les candidatures de la promotion 5.", False),
+    ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu 1 200 candidatures.", True),
+    ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu trois cents candidatures.", True),
+    ("Combien de gestes de navigation ?", "Il existe entre 50 et 60 gestuelles de navigation.", True),
+    # A sentence about a sibling of the name asked about does not answer.
+    ("Quel est le budget de Code for Australia ?", "Code for Canada a un budget de 500 000 dollars.", False),
+    ("Quel est le budget de Code for Australia ?", "Code For Australia a un budget de 500 000 dollars.", True),
+    ("Quel est le budget de Code for Australia ?", "Le budget est de 500 000 dollars.", True),
 ])
 def test_a_sentence_must_hold_what_the_question_asks_for(question, sentence, fits):
     best = score_sentences(question, [_hit(sentence, title="Guide")], _weights(question))[0]
     assert best.fits is fits, expectation(question)
+
+
+def test_a_sentence_is_about_the_last_name_before_it():
+    question = "Quel est le budget de Code for Australia ?"
+    text = ("Code for Australia n'affiche pas ses financements. Code for Canada fonctionne depuis 2017. "
+            "Son budget est de 500 000 dollars.")
+    scored = score_sentences(question, [_hit(text)], _weights(question))
+    assert not next(item for item in scored if item.text.startswith("Son budget")).fits
+    heading = score_sentences(question, [_hit("Son budget est de 500 000 dollars.", heading="Code for Canada")],
+                              _weights(question))
+    assert not heading[0].fits
 
 
 def test_an_unfit_best_sentence_is_an_abstention():
