@@ -43,6 +43,7 @@ _COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combie
                       r"differente?s|grande?s|petite?s|vrais|vraies)\s+)?(?P<word>[^\W\d_]+)")
 # Narrower than _MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
 _AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
+_YEARS_WORDS = "ans années"
 _DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
 # A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
 # nor a time ("23h59"), or a French number or share word.
@@ -52,6 +53,9 @@ _COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(
                     r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
                     r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
                     r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
+_DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
+_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+(?:et|a|au|jusqu'au)\s+{_DAY}"
+                         r"(?P<last>(?:19|20)\d\d)\b")
 _CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
 _MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
                              rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
@@ -116,7 +120,7 @@ class Expectation:
         around it, the names of its heading and of its passage up to its end, in order) fits."""
         sentence_folded = fold_accents(sentence)
         # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
-        if not self.numbers <= terms | context:
+        if not self.numbers <= terms | context | _years_in_ranges(sentence_folded):
             return False
         if any(_about_a_sibling(name, names_so_far, multiword_names(sentence)) for name in self.names):
             return False
@@ -149,7 +153,9 @@ def expectation(question: str) -> Expectation:
     word = counted.group("word") if counted else ""
     if word == "temps":
         return Expectation(numbers, duration=True)
-    counted_terms = term_set(word) if word not in ("fois", "plus", "moins") else frozenset()
+    # "combien d'années" is answered in "ans" as well.
+    counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word) \
+        if word not in ("fois", "plus", "moins") else frozenset()
     # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
     return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
@@ -160,6 +166,16 @@ def multiword_names(text: str) -> tuple[Name, ...]:
     """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
     order; cached because the same passages and sentences come back across questions."""
     return tuple(tuple(_NAME_WORD.findall(fold_accents(match.group(0)))) for match in _MULTIWORD_NAME.finditer(text))
+
+
+def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
+    """The years inside the spans of years a sentence gives ("entre le 1er janvier 2004 et le 31 décembre 2013")."""
+    years = set()
+    for match in _YEAR_RANGE.finditer(sentence_folded):
+        first, last = int(match.group("first")), int(match.group("last"))
+        if 0 <= last - first <= 100:
+            years.update(str(year) for year in range(first, last + 1))
+    return frozenset(years)
 
 
 def _about_a_sibling(name: Name, names_so_far: Sequence[Name], in_sentence: Sequence[Name]) -> bool:

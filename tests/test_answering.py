@@ -77,6 +77,12 @@ def test_a_sentence_about_another_number_loses():
     ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu 1 200 candidatures.", True),
     ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu trois cents candidatures.", True),
     ("Combien de gestes de navigation ?", "Il existe entre 50 et 60 gestuelles de navigation.", True),
+    ("Valable combien d'années ?", "La carte reste valable 15 ans.", True),
+    ("Valable combien d'années ?", "La carte est délivrée en mairie depuis 2021.", False),
+    # A year inside a span of years counts as the question's year.
+    ("Délivrée en 2010, valable combien d'années ?", "Délivrées entre le 1er janvier 2004 et 2013, valables 15 ans.",
+     True),
+    ("Délivrée en 2010, valable combien d'années ?", "Délivrées entre 2014 et 2021, valables 10 ans.", False),
     # A sentence about a sibling of the name asked about does not answer.
     ("Quel est le budget de Code for Australia ?", "Code for Canada a un budget de 500 000 dollars.", False),
     ("Quel est le budget de Code for Australia ?", "Code For Australia a un budget de 500 000 dollars.", True),
