@@ -161,11 +161,18 @@ def expectation(question: str) -> Expectation:
     return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
 
 
-@functools.lru_cache(maxsize=50_000)
 def multiword_names(text: str) -> tuple[Name, ...]:
     """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
-    order; cached because the same passages and sentences come back across questions."""
-    return tuple(tuple(_NAME_WORD.findall(fold_accents(match.group(0)))) for match in _MULTIWORD_NAME.finditer(text))
+    order."""
+    return tuple(name for _end, name in _names_with_ends(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _names_with_ends(text: str) -> tuple[tuple[int, Name], ...]:
+    """Multi-word names with the offset where each ends; cached because the same passages and sentences come back
+    across questions."""
+    return tuple((match.end(), tuple(_NAME_WORD.findall(fold_accents(match.group(0)))))
+                 for match in _MULTIWORD_NAME.finditer(text))
 
 
 def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
@@ -259,7 +266,8 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
             # An earlier sentence or the heading names what the sentence is about ("Code for Canada fonctionnait …
             # La province a versé …").
-            names_so_far = heading_names + multiword_names(text[:end]) if expected.names else ()
+            names_so_far = heading_names + tuple(name for name_end, name in _names_with_ends(text)
+                                                 if name_end <= end) if expected.names else ()
             fits = expected.met_by(sentence, terms, context, frozenset().union(*neighbours), names_so_far)
             if not fits:
                 value *= 0.4
