@@ -637,6 +637,13 @@ def _sentences(text: str) -> list[str]:
     return [" ".join(piece.strip(" -•\t").split()) for piece in pieces if piece.strip(" -•\t")]
 
 
+def _table_row(sentence: str) -> bool:
+    """Whether a line is mostly numbers, as a table row flattened to text is."""
+    tokens = sentence.split()
+    numbers = sum(token.strip("%€.,;:()").isdigit() for token in tokens)
+    return numbers >= 5 and numbers >= 0.5 * len(tokens)
+
+
 def _number(whole: str, decimals: str | None) -> int | float:
     digits = re.sub(r"\D", "", whole)
     return float(f"{digits}.{decimals}") if decimals else int(digits)
@@ -654,8 +661,8 @@ def published_figures(passages: Sequence[Any]) -> list[Figure]:
     for passage in passages:
         source = getattr(passage, "source", "") or getattr(passage, "url", "") or ""
         for sentence in _sentences(getattr(passage, "text", "") or ""):
-            if sentence.endswith("?"):
-                continue  # a question states nothing
+            if sentence.endswith("?") or _table_row(sentence):
+                continue  # a question states nothing; in a table row, "115 208 170" are three cells, not a number
             topics = set()
             for match in _STATEMENT.finditer(sentence):
                 before = sentence[: match.start()]

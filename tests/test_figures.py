@@ -199,6 +199,12 @@ def test_published_figures_keep_the_sentence_and_the_document():
     assert [fig.figure_topic(figure) for figure in figures] == ["people", "defis", "promotions", "open_source", "share"]
 
 
+def test_a_table_row_is_not_read_as_one_big_number():
+    row = FakePassage("Sélection Candidats EIG 115 208 170 493 Défis proposés 9 43 42 85")
+    assert fig.published_figures([row]) == []
+    assert [f.value for f in fig.published_figures([FakePassage("En 2019, 1 288 usagers et 15 défis.")])] == [15]
+
+
 def test_published_figures_of_nothing():
     assert fig.published_figures([]) == []
     assert fig.published_figures([FakePassage("Aucun chiffre ici.")]) == []
