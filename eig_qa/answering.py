@@ -61,6 +61,8 @@ _MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPIT
                              rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
 _NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 Name = tuple[str, ...]  # the folded words of a name
+# The IDF weight (see term_weights) of a term found in about a tenth of the passages or more.
+_CENTRAL_WEIGHT = math.log(11)
 _LONG_SENTENCE = 350
 _LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
 _MAX_LIST_ITEMS = 8
@@ -91,13 +93,15 @@ class AbstentionRule:
     min_dense_standout: float = 0.64
     min_lexical_standout: float = 1.6
 
-    def should_abstain(self, best: Highlight | None, retrieval: Retrieval) -> bool:
-        """Decide from the best sentence and the retrieval's signals."""
+    def should_abstain(self, best: Highlight | None, retrieval: Retrieval, central: bool = False) -> bool:
+        """Decide from the best sentence and the retrieval's signals; `central` tells that every word of the
+        question is common in the corpus ("Qu'est-ce que le programme EIG ?"): no passage stands out for such a
+        question, yet it is about what the corpus is about."""
         if best is None or not best.fits:
             return True
         if best.coverage < self.min_coverage:
             return True
-        return (retrieval.dense_standout < self.min_dense_standout
+        return (not central and retrieval.dense_standout < self.min_dense_standout
                 and retrieval.lexical_standout < self.min_lexical_standout)
 
 
@@ -339,7 +343,8 @@ def build_answer(question: str, retrieval: Retrieval, weights: Mapping[str, floa
     `scored` gives the hits' sentences already scored (best first), e.g. by the reranker."""
     hits = retrieval.hits
     scored = score_sentences(question, hits, weights) if scored is None else scored
-    if rule.should_abstain(scored[0] if scored else None, retrieval):
+    central = bool(weights) and max(weights.values()) <= _CENTRAL_WEIGHT
+    if rule.should_abstain(scored[0] if scored else None, retrieval, central):
         return Answer(question, NOT_FOUND + NOT_FOUND_DETAIL, True, hits, [], kind="abstention")
     highlights = [item for chosen in select_highlights(scored) for item in _with_list_items(chosen, hits)]
     text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]

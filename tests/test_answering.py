@@ -147,6 +147,15 @@ def test_abstention_rule(best, dense, dense_standout, lexical_standout, abstains
     assert AbstentionRule().should_abstain(best, retrieval) is abstains
 
 
+def test_a_question_on_what_the_corpus_is_about_is_answered_though_nothing_stands_out():
+    question = "Qu'est-ce que le programme ?"
+    retrieval = Retrieval([_hit("Le programme recrute des profils numériques.")], 0.5, 0.5)
+    assert not build_answer(question, retrieval, _weights(question, {"programm": 60})).abstained
+    assert build_answer(question, retrieval, _weights(question, {"programm": 2})).abstained
+    best = Highlight(0, 0, 1, "x", 1.0, 0.8, True)
+    assert not AbstentionRule().should_abstain(best, retrieval, central=True)
+
+
 def test_an_abstention_keeps_the_nearest_passages_and_says_so():
     question = "Quelle est la recette de la tarte tatin ?"
     retrieval = Retrieval([_hit("Le programme dure dix mois.", dense=0.5)], 0.3, 0.3)
