@@ -118,15 +118,16 @@ class Expectation:
     amount: bool = False
     names: tuple[Name, ...] = ()
 
-    def met_by(self, sentence: str, terms: frozenset[str], context: frozenset[str],
-               nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = ()) -> bool:
-        """Whether a sentence (its text, its terms, the terms of its title and heading, those of the sentences
-        around it, the names of its heading and of its passage up to its end, in order) fits."""
-        sentence_folded = fold_accents(sentence)
+    def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str],
+               nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = (),
+               names_in_sentence: Sequence[Name] = ()) -> bool:
+        """Whether a sentence (folded text, its terms, the terms of its title and heading, those of the sentences
+        around it, the names of its heading and of its passage up to its end, in order, and its own names) fits."""
         # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
-        if not self.numbers <= terms | context | _years_in_ranges(sentence_folded):
+        found = terms | context
+        if not self.numbers <= found and not self.numbers <= found | _years_in_ranges(sentence_folded):
             return False
-        if any(_about_a_sibling(name, names_so_far, multiword_names(sentence)) for name in self.names):
+        if any(_about_a_sibling(name, names_so_far, names_in_sentence) for name in self.names):
             return False
         # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
         if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
@@ -137,8 +138,9 @@ class Expectation:
 
     def _names_counted(self, terms: frozenset[str]) -> bool:
         """Whether the terms name what is counted, or a word derived from it ("gestes" → "gestuelles")."""
-        return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms) \
-            or bool(self.counted & terms)
+        if self.counted & terms:
+            return True
+        return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
 
     def _has_count(self, sentence_folded: str) -> bool:
         """A count other than the question's own numbers: "la 5e promotion" does not say how many candidatures."""
@@ -157,9 +159,10 @@ def expectation(question: str) -> Expectation:
     word = counted.group("word") if counted else ""
     if word == "temps":
         return Expectation(numbers, duration=True)
-    # "combien d'années" is answered in "ans" as well.
-    counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word) \
-        if word not in ("fois", "plus", "moins") else frozenset()
+    if word in ("fois", "plus", "moins"):
+        counted_terms = frozenset()
+    else:  # "combien d'années" is answered in "ans" as well
+        counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word)
     # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
     return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
@@ -272,7 +275,8 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
             # La province a versé …").
             names_so_far = heading_names + tuple(name for name_end, name in _names_with_ends(text)
                                                  if name_end <= end) if expected.names else ()
-            fits = expected.met_by(sentence, terms, context, frozenset().union(*neighbours), names_so_far)
+            fits = expected.met_by(sentence_folded, terms, context, frozenset().union(*neighbours), names_so_far,
+                                   multiword_names(sentence) if expected.names else ())
             if not fits:
                 value *= 0.4
             value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
