@@ -17,13 +17,15 @@ import numpy as np
 from eig_qa.chunking import Passage
 from eig_qa.errors import IndexUnavailableError
 from eig_qa.lexical import load_lexical_index, save_lexical_index
+from eig_qa.topicality import TopicProfile
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: topic.json
 POINTER_FILE = "CURRENT"
 _MANIFEST = "manifest.json"
 _PASSAGES = "passages.jsonl"
 _DENSE = "dense.faiss"
 _LEXICAL = "bm25"
+_TOPIC = "topic.json"
 
 REBUILD_HINT = "Reconstruisez-le avec `python -m eig_qa index --force` (ou relancez `make run`)."
 # Only what save_index creates is ever deleted, whatever else the index folder holds.
@@ -54,6 +56,7 @@ class StoredIndex:
     passages: list[Passage]
     dense: faiss.Index
     lexical: bm25s.BM25
+    topic: TopicProfile | None = None  # None when the corpus has too few titles to profile
 
 
 def _write_text_atomically(path: Path, text: str) -> None:
@@ -80,7 +83,7 @@ def current_folder(index_dir: Path) -> Path | None:
 
 
 def save_index(index_dir: Path, manifest: IndexManifest, passages: list[Passage], vectors: np.ndarray,
-               lexical: bm25s.BM25) -> Path:
+               lexical: bm25s.BM25, topic: TopicProfile | None = None) -> Path:
     """Write a complete index in a new folder, then point CURRENT at it; older builds are removed."""
     if len(passages) != len(vectors):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
@@ -95,6 +98,7 @@ def save_index(index_dir: Path, manifest: IndexManifest, passages: list[Passage]
     with open(staging / _PASSAGES, "w", encoding="utf-8") as handle:
         for passage in passages:
             handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    (staging / _TOPIC).write_text(json.dumps(topic.to_dict() if topic else None), encoding="utf-8")
     # The manifest is written last: a folder without one is never loaded.
     _write_text_atomically(staging / _MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=1))
     os.replace(staging, folder)
@@ -146,10 +150,13 @@ def load_index(index_dir: Path) -> StoredIndex:
             passages = [Passage.from_dict(json.loads(line)) for line in handle if line.strip()]
         dense = faiss.read_index(str(folder / _DENSE))
         lexical = load_lexical_index(folder / _LEXICAL)
+        topic_data = json.loads((folder / _TOPIC).read_text(encoding="utf-8"))
+        topic = None if topic_data is None else TopicProfile.from_dict(topic_data)
     except Exception as error:  # faiss and bm25s raise RuntimeError, ValueError, OSError… on damaged files
         raise IndexUnavailableError(
             f"L'index de {folder} est endommagé ({type(error).__name__}). {REBUILD_HINT}"
         ) from error
-    if not (len(passages) == dense.ntotal == lexical.scores["num_docs"]) or dense.d != manifest.dim:
+    if (not (len(passages) == dense.ntotal == lexical.scores["num_docs"]) or dense.d != manifest.dim
+            or (topic is not None and len(topic.centroid) != manifest.dim)):
         raise IndexUnavailableError(f"L'index de {folder} est incohérent (tailles différentes). {REBUILD_HINT}")
-    return StoredIndex(manifest=manifest, passages=passages, dense=dense, lexical=lexical)
+    return StoredIndex(manifest=manifest, passages=passages, dense=dense, lexical=lexical, topic=topic)

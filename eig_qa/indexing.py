@@ -31,12 +31,16 @@ from eig_qa.index_store import (
     save_index,
 )
 from eig_qa.lexical import build_lexical_index
+from eig_qa.topicality import MIN_TITLES, topic_profile
 
 log = logging.getLogger(__name__)
 
 _LOCK_FILE = ".build.lock"
 _LOCK_TIMEOUT_SECONDS = 1800
 _EMBED_BATCH = 64
+# Document titles embedded as questions to profile what the corpus is about (topicality.py); enough to measure
+# their spread, few enough to cost a second or two.
+_PROFILED_TITLES = 200
 
 # Called with (done, total) while passages are embedded, e.g. to move a progress bar in the page.
 ProgressCallback = Callable[[int, int], None]
@@ -159,7 +163,10 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
         analyzer_version=ANALYZER_VERSION,
         chunker_version=CHUNKER_VERSION,
     )
-    save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts))
+    titles = _sample(sorted({passage.title for passage in passages if passage.title}), _PROFILED_TITLES)
+    title_vectors = [embedder.embed_query(title) for title in titles] if len(titles) >= MIN_TITLES else []
+    topic = topic_profile(vectors, title_vectors)
+    save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts), topic)
     return BuildReport(
         built=True,
         documents=manifest.counts["documents"],
@@ -170,6 +177,13 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
         embedded=embedded,
         seconds=time.perf_counter() - started,
     )
+
+
+def _sample(items: list[str], limit: int) -> list[str]:
+    """At most `limit` items, evenly spread over the list."""
+    if len(items) <= limit:
+        return items
+    return [items[i * len(items) // limit] for i in range(limit)]
 
 
 def _cache_path(index_dir: Path, model: str) -> Path:

@@ -51,11 +51,13 @@ class Hit:
 @dataclass(frozen=True)
 class Retrieval:
     """The hits of one search, with query-performance signals: how far the best score stands above the
-    corpus-wide mean, for the dense and the lexical scores (see `standout`)."""
+    corpus-wide mean, for the dense and the lexical scores (see `standout`), and how close the question comes to
+    what the corpus is about (see topicality.py; None when the corpus could not be profiled)."""
 
     hits: list[Hit]
     dense_standout: float
     lexical_standout: float
+    topicality: float | None = None
 
 
 def standout(scores: np.ndarray) -> float:
@@ -98,7 +100,9 @@ class Retriever:
         fused = _favour_numbers(reciprocal_rank_fusion(rankings, k=_RRF_K, weights=_WEIGHTS), query,
                                 self.index.passages)
         hits = [Hit(self.index.passages[i], score, float(lexical[i]), float(dense[i])) for i, score in fused[:k]]
-        return Retrieval(hits, standout(dense), standout(lexical))
+        topic = self.index.topic
+        return Retrieval(hits, standout(dense), standout(lexical),
+                         topic.topicality(query_vector) if topic is not None else None)
 
     def _dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         total = self.index.dense.ntotal

@@ -156,6 +156,15 @@ def test_a_question_on_what_the_corpus_is_about_is_answered_though_nothing_stand
     assert not AbstentionRule().should_abstain(best, retrieval, central=True)
 
 
+def test_a_question_far_from_the_corpus_topic_is_an_abstention_that_says_so():
+    question = "Quel est le programme ?"
+    hit = _hit("Le programme recrute des profils numériques.")
+    on_topic = build_answer(question, Retrieval([hit], 1.0, 2.0, topicality=-0.5), _weights(question))
+    off_topic = build_answer(question, Retrieval([hit], 1.0, 2.0, topicality=-3.0), _weights(question))
+    assert not on_topic.abstained
+    assert off_topic.abstained and "ne semblent pas traiter de ce sujet" in off_topic.text and off_topic.hits
+
+
 def test_an_abstention_keeps_the_nearest_passages_and_says_so():
     question = "Quelle est la recette de la tarte tatin ?"
     retrieval = Retrieval([_hit("Le programme dure dix mois.", dense=0.5)], 0.3, 0.3)

@@ -23,6 +23,8 @@ def test_build_then_load_round_trips(tiny_settings, fake_embedder):
     assert first.text and first.source
     vector = fake_embedder.embed_passages([first.search_text()])
     assert np.allclose(stored.dense.reconstruct(0), vector[0], atol=1e-6)
+    # The tiny corpus has enough titles to profile what it is about.
+    assert stored.topic is not None and len(stored.topic.centroid) == stored.manifest.dim
 
 
 def test_fresh_index_is_not_rebuilt_and_force_rebuilds(tiny_settings, fake_embedder):

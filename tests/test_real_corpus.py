@@ -35,6 +35,13 @@ def test_the_right_pdf_page_comes_back_with_its_link(real_assistant, question, s
     assert match[0].startswith("https://") and match[0].endswith(f".pdf#page={page}")
 
 
+def test_off_topic_questions_get_an_honest_abstention(real_assistant):
+    for question in ("Quelle est la population de Marseille ?", "Quelle est la capitale de l'Australie ?"):
+        answer = real_assistant.ask(question)
+        assert answer.abstained and "ne semblent pas traiter de ce sujet" in answer.text, question
+    assert not real_assistant.ask("Qu'est-ce que le programme EIG ?").abstained
+
+
 def test_figures_come_with_a_figure_question(real_assistant):
     answer = real_assistant.ask("Combien de défis dans la promotion 3 ?")
     assert any(figure.value == 15 for figure in answer.figures)

@@ -1,0 +1,53 @@
+"""How far a question is from what the corpus is about, measured against the corpus's own document titles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Fewer titles than this say too little about the spread of on-topic questions.
+MIN_TITLES = 3
+# A floor on the spread, so that a corpus of near-identical titles does not turn every question into an outlier.
+_MIN_SPREAD = 0.01
+
+
+@dataclass(frozen=True)
+class TopicProfile:
+    """The centroid of the passage vectors, and how close the document titles, embedded as questions, come to it:
+    a question much further from the centroid than the titles are is about something else."""
+
+    centroid: tuple[float, ...]
+    mean: float
+    spread: float
+
+    def topicality(self, query_vector: np.ndarray) -> float:
+        """How many spreads the question's similarity to the centroid lies above (or below) the titles' mean."""
+        return (float(np.dot(np.asarray(self.centroid, dtype=np.float32), query_vector)) - self.mean) / self.spread
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form (see from_dict)."""
+        return {"centroid": list(self.centroid), "mean": self.mean, "spread": self.spread}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TopicProfile:
+        """Read what to_dict wrote; ValueError when it is not a profile."""
+        try:
+            return cls(tuple(float(x) for x in data["centroid"]), float(data["mean"]), float(data["spread"]))
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a topic profile: {error}") from error
+
+
+def topic_profile(passage_vectors: np.ndarray, title_vectors: Sequence[np.ndarray]) -> TopicProfile | None:
+    """Profile a corpus from its passage vectors and its titles embedded as questions; None with too few titles."""
+    if len(title_vectors) < MIN_TITLES or len(passage_vectors) == 0:
+        return None
+    centroid = np.asarray(passage_vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    if norm == 0:
+        return None
+    centroid /= norm
+    similarities = np.asarray(title_vectors, dtype=np.float32) @ centroid
+    return TopicProfile(tuple(float(x) for x in centroid), float(similarities.mean()),
+                        max(float(similarities.std()), _MIN_SPREAD))
