@@ -10,7 +10,7 @@ import numpy as np
 # Fewer titles than this say too little about the spread of on-topic questions.
 MIN_TITLES = 3
 # A floor on the spread, so that a corpus of near-identical titles does not turn every question into an outlier.
-_MIN_SPREAD = 0.01
+_MIN_SPREAD = 0.02
 
 
 @dataclass(frozen=True)
