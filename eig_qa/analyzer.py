@@ -10,13 +10,21 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
 # Bump when analyze() changes: indexes built with another version are stale.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 # Question words and fillers that carry no topic in a question.
 _QUESTION_WORDS = {
     "combien", "comment", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "lequel", "laquelle",
     "lesquels", "lesquelles", "est-ce", "ce", "cela", "ca", "qui", "que", "quoi", "dont", "ou", "y", "a",
     "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "tu", "t", "faut", "peut", "peuvent",
+}
+# Adverbs and function words that Lucene's French stop list also drops and bm25s's does not.
+_FUNCTION_WORDS = {
+    "plus", "moins", "beaucoup", "tres", "vraiment", "aussi", "bien", "comme", "tout", "tous", "toute", "toutes",
+    "si", "encore", "deja", "toujours", "souvent", "peu", "trop", "assez", "ainsi", "donc", "alors", "etc",
+    "chaque", "leurs", "etre", "avoir", "fait", "faire", "fois", "afin", "car", "cependant", "ceci", "celle",
+    "celles", "celui", "ceux", "chez", "lorsque", "puisque", "sans", "sous", "vers", "voici", "voila",
+    "concretement", "exactement", "notamment",
 }
 _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu|presqu)['’‘`]", re.IGNORECASE)
 # French thousands are written with (non-breaking) spaces: "4 000" must match "4000".
@@ -43,7 +51,7 @@ def fold_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTION_WORDS
+STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTION_WORDS | _FUNCTION_WORDS
 
 
 def _join_thousands(text: str) -> str:

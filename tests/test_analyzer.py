@@ -14,6 +14,8 @@ def test_elisions_are_split():
 
 def test_stopwords_and_question_words_are_dropped():
     assert analyze("Combien de défis y a-t-il dans la promotion ?") == analyze("défis promotion")
+    # Adverbs and function words carry no topic either ("qui a le plus agacé", "faut-il beaucoup d'expérience").
+    assert analyze("Concrètement, qui a le plus agacé tous les EIG chaque fois ?") == analyze("agacé EIG")
 
 
 def test_plurals_share_a_stem():
