@@ -48,7 +48,9 @@ _COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combie
 # Narrower than _MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
 _AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
 _YEARS_WORDS = "ans années"
-_DURATION = re.compile(r"\b(?:jours?|semaines?|mois|ans?|annees?|heures?)\b")
+_TIME_UNIT = r"(?:jours?|semaines?|mois|ans?|annees?|heures?)"
+_DURATION = re.compile(rf"\b{_TIME_UNIT}\b")
+_UNIT_NEXT = re.compile(rf"\s*{_TIME_UNIT}\b")
 # A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
 # nor a time ("23h59"), or a French number or share word.
 _COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!(?:19|20)\d\d\b)"
@@ -155,12 +157,24 @@ class Expectation:
         return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
 
     def _has_count(self, sentence_folded: str) -> bool:
-        """A count other than the question's own numbers: "la 5e promotion" does not say how many candidatures."""
-        for match in _COUNT.finditer(_LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)):
+        """A count other than the question's own numbers ("la 5e promotion" does not say how many candidatures),
+        and not a duration ("pendant 10 mois" does not say how many EIG) unless time is what is counted."""
+        counts_time = bool(self.counted & _time_terms())
+        text = _LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
+        for match in _COUNT.finditer(text):
             digits = match.group("digits")
-            if digits is None or re.sub(r"\D", "", digits) not in self.numbers:
-                return True
+            if digits is not None and re.sub(r"\D", "", digits) in self.numbers:
+                continue
+            if not counts_time and _UNIT_NEXT.match(text, match.end()):
+                continue
+            return True
         return False
+
+
+@functools.cache
+def _time_terms() -> frozenset[str]:
+    """The terms of the units of time ("mois", "an", "heur"…)."""
+    return term_set("jour jours semaine semaines mois an ans année années heure heures")
 
 
 def expectation(question: str) -> Expectation:

@@ -77,6 +77,10 @@ def test_a_sentence_about_another_number_loses():
     ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu 1 200 candidatures.", True),
     ("Combien de candidatures pour la promotion 5 ?", "La promotion 5 a reçu trois cents candidatures.", True),
     ("Combien de gestes de navigation ?", "Il existe entre 50 et 60 gestuelles de navigation.", True),
+    # A duration is not a count, unless time is what the question counts.
+    ("Combien d'EIG sont restés ?", "Les EIG restent pendant 10 mois.", False),
+    ("Combien d'EIG sont restés ?", "Les EIG restent pendant 10 mois ; 25 % sont restés.", True),
+    ("Combien d'heures d'activités par semaine ?", "Il faut 15 heures d'activités par semaine.", True),
     ("Valable combien d'années ?", "La carte reste valable 15 ans.", True),
     ("Valable combien d'années ?", "La carte est délivrée en mairie depuis 2021.", False),
     # A year inside a span of years counts as the question's year.
