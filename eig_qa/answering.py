@@ -272,6 +272,12 @@ def _folded_if_long_enough(sentence: str) -> str | None:
     return fold_accents(sentence) if len(words(sentence)) >= 3 else None
 
 
+@functools.lru_cache(maxsize=20_000)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The sentence offsets of a passage; cached because the same passages come back across questions."""
+    return tuple(sentence_spans(text))
+
+
 def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
     """Score every sentence of the hits against the question, best first."""
     question_folded = fold_accents(question)
@@ -282,7 +288,7 @@ def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, fl
         text = hit.passage.text
         # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
         context = term_set(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
-        spans = sentence_spans(text)
+        spans = _sentence_spans(text)
         heading_names = multiword_names(hit.passage.heading or "")
         sentence_terms = [term_set(text[start:end]) for start, end in spans]
         for position, (start, end) in enumerate(spans):
