@@ -18,7 +18,7 @@ _QUESTION_WORDS = {
     "lesquels", "lesquelles", "est-ce", "ce", "cela", "ca", "qui", "que", "quoi", "dont", "ou", "y", "a",
     "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "tu", "t", "faut", "peut", "peuvent",
 }
-# Adverbs and function words that Lucene's French stop list also drops and bm25s's does not.
+# Adverbs and function words that carry no topic; bm25s's French list keeps them (Lucene's drops most of them).
 _FUNCTION_WORDS = {
     "plus", "moins", "beaucoup", "tres", "vraiment", "aussi", "bien", "comme", "tout", "tous", "toute", "toutes",
     "si", "encore", "deja", "toujours", "souvent", "peu", "trop", "assez", "ainsi", "donc", "alors", "etc",
