@@ -60,8 +60,8 @@ _COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(
                     r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
                     r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
 _DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
-_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+(?:et|a|au|jusqu'au)\s+{_DAY}"
-                         r"(?P<last>(?:19|20)\d\d)\b")
+_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+"
+                         rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>(?:19|20)\d\d)\b")
 _CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
 _MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
                              rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
