@@ -117,3 +117,18 @@ def test_ask_conversation_rewrites_follow_ups_on_the_command_line(tiny_settings,
     assert main(["ask", "--json", "--conversation"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["understood_as"] is None and "budget" in second["understood_as"]
+
+
+def test_a_rare_acronym_finds_the_passages_that_spell_it_out(tmp_path, monkeypatch):
+    from eig_qa.config import Settings
+    from tests.factories import write_text
+
+    corpus = tmp_path / "corpus"
+    write_text(corpus / "presentation.md", "# Présentation\n\nLa Délégation aux données publiques (DDP) coordonne "
+               "l'ouverture des données de l'État.")
+    write_text(corpus / "bilan.md", "# Bilan\n\nEn 2020, la délégation aux données publiques a publié 42 jeux.")
+    write_text(corpus / "mairie.md", "# Mairie\n\nEn 2020, la mairie a publié 12 jeux.")
+    monkeypatch.setattr(assistant_module, "load_embedder", lambda name, threads=1: FakeEmbedder())
+    assistant = Assistant.open(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake"))
+    answer = assistant.ask("Combien de jeux la DDP a-t-elle publiés en 2020 ?")
+    assert answer.hits[0].passage.source.endswith("bilan.md") and "42 jeux" in answer.text
