@@ -23,7 +23,6 @@ from eig_qa.errors import DataError, QuestionError
 from eig_qa.figure_matching import figures_for_question
 from eig_qa.index_store import load_index
 from eig_qa.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
-from eig_qa.lexical import document_frequencies
 from eig_qa.questions import clean_question, smalltalk_reply
 from eig_qa.reranking import RERANK_DEPTH, rerank_by_sentences
 from eig_qa.retrieval import Retriever, SearchFilters
@@ -78,7 +77,6 @@ class Assistant:
         return cls(settings, retriever, data, problem, report)
 
     def __post_init__(self):
-        self._document_frequency = document_frequencies(self.retriever.index.lexical)
         self._total = len(self.retriever.passages)
         # Names a follow-up may refer back to ("et pour Signaux Faibles ?").
         self._names: list[str] = []
@@ -113,7 +111,7 @@ class Assistant:
         if reply:
             return Answer(text, reply, False, [], [], kind="smalltalk")
         k = k or self.settings.top_k
-        weights = term_weights(question_terms(text), self._document_frequency, self._total)
+        weights = term_weights(question_terms(text), self.retriever.document_frequency, self._total)
         retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
         reranked = rerank_by_sentences(text, retrieval, weights, k)
         answer = build_answer(text, reranked.retrieval, weights, self.rule, reranked.scored)

@@ -81,7 +81,9 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self._embed_lock = threading.Lock()
-        self._acronyms = _rare_acronyms(index)
+        # How many passages hold each term: IDF weights of the answer, rare acronyms here.
+        self.document_frequency = document_frequencies(index.lexical)
+        self._acronyms = _rare_acronyms(index, self.document_frequency)
 
     @property
     def passages(self) -> list[Passage]:
@@ -126,9 +128,8 @@ class Retriever:
         return np.array([filters.allows(passage) for passage in self.index.passages])
 
 
-def _rare_acronyms(index: StoredIndex) -> dict[str, str]:
+def _rare_acronyms(index: StoredIndex, frequencies: dict[str, int]) -> dict[str, str]:
     """The acronyms the corpus defines and seldom uses, with their long forms."""
-    frequencies = document_frequencies(index.lexical)
     limit = max(_RARE_ACRONYM_SHARE * len(index.passages), _RARE_ACRONYM_MIN)
     return {acronym: form for acronym, form in mine_acronyms(passage.text for passage in index.passages).items()
             if all(frequencies.get(term, 0) <= limit for term in analyze(acronym))}
