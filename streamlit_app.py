@@ -7,11 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from eig_qa.assistant import Assistant, CorpusSummary
-from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
-from eig_qa.conversation import Turn
-from eig_qa.errors import user_message
-from eig_qa.export import (
+from eig_qa.answer.questions import AT_LIMIT_NOTICE
+from eig_qa.app.conversation import Turn
+from eig_qa.app.export import (
     answer_markdown,
     citation_details,
     citation_link,
@@ -23,9 +21,11 @@ from eig_qa.export import (
     passage_markdown,
     relevance_label,
 )
-from eig_qa.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
-from eig_qa.questions import AT_LIMIT_NOTICE
-from eig_qa.retrieval import SearchFilters
+from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.assistant import Assistant, CorpusSummary
+from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
+from eig_qa.errors import user_message
+from eig_qa.search.retrieval import SearchFilters
 
 TITLE = "Entrepreneurs d'intérêt général — Assistant documentaire"
 STATISTICS_PAGE = "app_pages/statistiques.py"

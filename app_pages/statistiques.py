@@ -7,12 +7,12 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from eig_qa import statistics
+from eig_qa.app.export import format_number
 from eig_qa.config import load_settings
 from eig_qa.errors import EigQaError, user_message
-from eig_qa.export import format_number
-from eig_qa.figures import DATA_SCOPE, Figure
-from eig_qa.structured_data import StructuredData, load_structured_data
+from eig_qa.figures import statistics
+from eig_qa.figures.catalogue import DATA_SCOPE, Figure
+from eig_qa.figures.data import StructuredData, load_structured_data
 
 METRIC_LABELS = ("Défis", "EIG et DIG", "Mentors", "Code publié")
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from eig_qa.answering import (
+from eig_qa.answer.answering import (
     NOT_FOUND,
     NOT_FOUND_FIGURES,
     AbstentionRule,
@@ -16,17 +16,17 @@ from eig_qa.answering import (
     question_terms,
     term_weights,
 )
+from eig_qa.answer.follow_up import rewrite_follow_up
+from eig_qa.answer.questions import clean_question, smalltalk_reply
+from eig_qa.answer.reranking import RERANK_DEPTH, rerank_by_sentences
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
-from eig_qa.conversation import rewrite_follow_up
-from eig_qa.embedding import load_embedder
 from eig_qa.errors import DataError, QuestionError
-from eig_qa.figure_matching import figures_for_question
-from eig_qa.index_store import load_index
-from eig_qa.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
-from eig_qa.questions import clean_question, smalltalk_reply
-from eig_qa.reranking import RERANK_DEPTH, rerank_by_sentences
-from eig_qa.retrieval import Retriever, SearchFilters
-from eig_qa.structured_data import StructuredData, load_structured_data
+from eig_qa.figures.data import StructuredData, load_structured_data
+from eig_qa.figures.matching import figures_for_question
+from eig_qa.search.embedding import load_embedder
+from eig_qa.search.index_store import load_index
+from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
+from eig_qa.search.retrieval import Retriever, SearchFilters
 
 log = logging.getLogger(__name__)
 

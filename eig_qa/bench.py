@@ -61,8 +61,8 @@ def run_bench(repeats: int = 3, threads: int = 4) -> int:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as scratch:
         build_env = {**env, "EIG_QA_INDEX": str(Path(scratch) / "index")}
-        build_code = ("from eig_qa.config import load_settings; from eig_qa.embedding import load_embedder; "
-                      "from eig_qa.indexing import build_index; s = load_settings(); "
+        build_code = ("from eig_qa.config import load_settings; from eig_qa.search.embedding import load_embedder; "
+                      "from eig_qa.search.indexing import build_index; s = load_settings(); "
                       "build_index(s, load_embedder(s.model, threads=2), force=True)")
         build_seconds, build_rss = _child(build_code, build_env)
     print(f"construction de l'index (sans cache)  {build_seconds:8.1f} s   pic mémoire {build_rss:7.0f} Mo")

@@ -87,14 +87,14 @@ def _tolerant_output() -> None:
 
 def _index(args: argparse.Namespace) -> int:
     from eig_qa.config import load_settings
-    from eig_qa.embedding import load_embedder
-    from eig_qa.indexing import build_index
+    from eig_qa.search.embedding import load_embedder
+    from eig_qa.search.indexing import build_index
 
     settings = load_settings()
     embedder = load_embedder(settings.model, threads=2)
     # Each problem file is printed once below; its log warning is kept back unless the build fails.
     held = _HeldWarnings()
-    documents_log = logging.getLogger("eig_qa.documents")
+    documents_log = logging.getLogger("eig_qa.ingest.documents")
     documents_log.addHandler(held)
     documents_log.propagate = False
     try:
@@ -179,7 +179,7 @@ def _json_line(payload: dict) -> str:
 
 def _answer_one(assistant, question: str | NotAQuestion, k: int | None, history: list[str]):
     """The answer to one input line; a failure becomes an answer of kind "invalid" or "error", never an exit."""
-    from eig_qa.answering import Answer
+    from eig_qa.answer.answering import Answer
     from eig_qa.config import MAX_QUESTION_CHARS
 
     if isinstance(question, NotAQuestion):
@@ -247,8 +247,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     from eig_qa.config import load_settings
-    from eig_qa.figures import catalogue
-    from eig_qa.structured_data import load_structured_data
+    from eig_qa.figures.catalogue import catalogue
+    from eig_qa.figures.data import load_structured_data
 
     data = load_structured_data(load_settings().corpus_dir)
     if data is None:

@@ -95,7 +95,7 @@ def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
                             abstained=answer.abstained, seconds=seconds)
     if result.kind == "figure":
-        from eig_qa.figures import figures_contain
+        from eig_qa.figures.catalogue import figures_contain
 
         result.figures_ok = figures_contain(answer.figures, item["expected"])
     elif result.kind == "answerable":

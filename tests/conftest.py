@@ -35,7 +35,7 @@ class FakeEmbedder:
 
         import numpy as np
 
-        from eig_qa.analyzer import analyze
+        from eig_qa.search.analyzer import analyze
 
         vector = np.zeros(self.dim, dtype=np.float32)
         for term in analyze(text):
@@ -78,8 +78,8 @@ def tiny_settings(tiny_corpus, tmp_path):
 def real_settings(real_corpus_dir):
     """Settings for the real corpus and default model, with the index built once (reused when fresh)."""
     from eig_qa.config import load_settings
-    from eig_qa.embedding import load_embedder
-    from eig_qa.indexing import build_index
+    from eig_qa.search.embedding import load_embedder
+    from eig_qa.search.indexing import build_index
 
     settings = load_settings().with_changes(corpus_dir=real_corpus_dir)
     build_index(settings, load_embedder(settings.model, threads=2))

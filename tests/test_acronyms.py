@@ -1,6 +1,6 @@
 """Acronyms defined by the corpus, mined and used to expand questions."""
 
-from eig_qa.acronyms import expand, mine_acronyms
+from eig_qa.search.acronyms import expand, mine_acronyms
 
 TEXTS = [
     "La direction interministérielle du numérique (DINUM) pilote le programme.",

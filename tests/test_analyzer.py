@@ -1,4 +1,4 @@
-from eig_qa.analyzer import analyze, fold_accents, words
+from eig_qa.search.analyzer import analyze, fold_accents, words
 
 
 def test_accents_are_folded():
@@ -38,7 +38,7 @@ def test_hyphenated_compounds_also_match_their_joined_form():
 
 
 def test_typos_are_corrected_against_the_indexed_terms():
-    from eig_qa.lexical import build_lexical_index, corrected_terms, lexical_scores
+    from eig_qa.search.lexical import build_lexical_index, corrected_terms, lexical_scores
 
     index = build_lexical_index(["L'administration recrute.", "Le budget du programme.", "Une autre phrase."])
     assert corrected_terms(index, analyze("administation")) == analyze("administration")

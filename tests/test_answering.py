@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from eig_qa.answering import (
+from eig_qa.answer.answering import (
     AbstentionRule,
     Highlight,
     build_answer,
@@ -14,8 +14,8 @@ from eig_qa.answering import (
     select_highlights,
     term_weights,
 )
-from eig_qa.chunking import Passage
-from eig_qa.retrieval import Hit, Retrieval, standout
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.retrieval import Hit, Retrieval, standout
 
 
 def _hit(text, title="Guide du programme", score=1.0, dense=0.9, heading=None):

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from eig_qa.app.export import answer_markdown, passage_markdown
 from eig_qa.config import PROJECT_ROOT
-from eig_qa.export import answer_markdown, passage_markdown
 
 pytestmark = pytest.mark.real
 

@@ -1,8 +1,8 @@
 import pytest
 
-from eig_qa.chunking import Passage, chunk_sections, passage_spans
-from eig_qa.documents import Section
-from eig_qa.sentences import split_sentences
+from eig_qa.ingest.chunking import Passage, chunk_sections, passage_spans
+from eig_qa.ingest.documents import Section
+from eig_qa.ingest.sentences import split_sentences
 
 
 def _section(text, headings=()):

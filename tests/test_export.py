@@ -5,10 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from eig_qa.answering import Answer, Highlight
-from eig_qa.chunking import Passage
-from eig_qa.conversation import Turn
-from eig_qa.export import (
+from eig_qa.answer.answering import Answer, Highlight
+from eig_qa.app.conversation import Turn
+from eig_qa.app.export import (
     answer_markdown,
     citation_details,
     citation_link,
@@ -23,8 +22,9 @@ from eig_qa.export import (
     relevance_label,
     safe_url,
 )
-from eig_qa.figures import Figure
-from eig_qa.retrieval import Hit
+from eig_qa.figures.catalogue import Figure
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.retrieval import Hit
 
 PASSAGE_TEXT = "Le programme dure 10 mois. La date limite est le 28 février 2020. Les défis commencent en septembre."
 ANSWER_SENTENCE = "La date limite est le 28 février 2020."

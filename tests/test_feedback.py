@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from eig_qa.app.feedback import FeedbackError, append_feedback, feedback_path, feedback_record
 from eig_qa.config import PROJECT_ROOT
-from eig_qa.feedback import FeedbackError, append_feedback, feedback_path, feedback_record
 from tests.test_export import URL, make_turn
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from eig_qa.figure_matching import figures_for_question
-from eig_qa.figures import figures_contain
-from eig_qa.structured_data import load_structured_data
+from eig_qa.figures.catalogue import figures_contain
+from eig_qa.figures.data import load_structured_data
+from eig_qa.figures.matching import figures_for_question
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 

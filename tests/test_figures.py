@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from eig_qa import figures as fig
-from eig_qa.figures import ALL, Figure, Selection
-from eig_qa.structured_data import load_structured_data
+from eig_qa.figures import catalogue as fig
+from eig_qa.figures.catalogue import ALL, Figure, Selection
+from eig_qa.figures.data import load_structured_data
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from eig_qa.fusion import reciprocal_rank_fusion
+from eig_qa.search.fusion import reciprocal_rank_fusion
 
 
 def test_items_ranked_well_in_both_lists_win():

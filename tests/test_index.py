@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from eig_qa.errors import IndexUnavailableError
-from eig_qa.index_store import FORMAT_VERSION, current_folder, load_index, read_manifest
-from eig_qa.indexing import build_index, index_status
+from eig_qa.search.index_store import FORMAT_VERSION, current_folder, load_index, read_manifest
+from eig_qa.search.indexing import build_index, index_status
 from tests.conftest import FakeEmbedder
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from eig_qa.app.feedback import RECORD_KEYS, append_feedback, feedback_record
 from eig_qa.config import PROJECT_ROOT
-from eig_qa.feedback import RECORD_KEYS, append_feedback, feedback_record
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_page
 from tests.test_export import make_turn
 
@@ -156,7 +156,7 @@ def test_many_threads_ask_at_once_with_the_same_answers_and_bounded_memory(real_
 _APPEND_FROM_A_PROCESS = """
 import sys
 from pathlib import Path
-from eig_qa.feedback import append_feedback
+from eig_qa.app.feedback import append_feedback
 path, worker, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 for number in range(count):
     append_feedback({"worker": f"processus-{worker}", "number": number, "padding": "é" * 6000}, path)

@@ -13,10 +13,10 @@ from datetime import datetime
 
 import pytest
 
+from eig_qa.app.export import conversation_markdown
+from eig_qa.app.feedback import RECORD_KEYS, SOURCE_KEYS, feedback_path, feedback_record
 from eig_qa.config import PROJECT_ROOT, load_settings
 from eig_qa.errors import ConfigError
-from eig_qa.export import conversation_markdown
-from eig_qa.feedback import RECORD_KEYS, SOURCE_KEYS, feedback_path, feedback_record
 from tests.factories import write_text
 from tests.robustness_helpers import CLI_TIMEOUT_SECONDS, cli_env
 
@@ -62,8 +62,8 @@ def test_the_guard_really_blocks_the_network(no_network):
 
 @pytest.mark.real
 def test_opening_and_answering_need_no_network(real_settings, no_network):
+    from eig_qa.answer.follow_up import rewrite_follow_up
     from eig_qa.assistant import Assistant
-    from eig_qa.conversation import rewrite_follow_up
 
     assistant = Assistant.open(real_settings)  # checks the index is fresh, loads model, index and data
     assert assistant.build_report is not None and not assistant.build_report.built
@@ -97,7 +97,7 @@ _OFFLINE_SCRIPT = """
 import json, sys
 from eig_qa.assistant import Assistant
 from eig_qa.config import load_settings
-from eig_qa.embedding import load_embedder
+from eig_qa.search.embedding import load_embedder
 
 assistant = Assistant.open(load_settings())
 answers = [assistant.ask(question).kind for question in json.loads(sys.argv[1])]
@@ -211,7 +211,7 @@ def _private_values(settings) -> list[str]:
 
 @pytest.mark.real
 def test_a_feedback_record_holds_only_the_documented_keys(real_assistant, real_settings):
-    from eig_qa.conversation import Turn
+    from eig_qa.app.conversation import Turn
 
     question = QUESTIONS[2]
     turn = Turn(question, real_assistant.ask(question))
@@ -227,7 +227,7 @@ def test_a_feedback_record_holds_only_the_documented_keys(real_assistant, real_s
 
 @pytest.mark.real
 def test_an_export_holds_only_the_conversation(real_assistant, real_settings):
-    from eig_qa.conversation import Turn
+    from eig_qa.app.conversation import Turn
 
     turns = [Turn(question, real_assistant.ask(question)) for question in QUESTIONS[:3]]
     exported = conversation_markdown(turns, exported_at=datetime(2025, 11, 23, 12, 0))

@@ -9,7 +9,7 @@ import pytest
 from eig_qa import assistant as assistant_module
 from eig_qa.assistant import Assistant
 from eig_qa.cli import main
-from eig_qa.retrieval import SearchFilters
+from eig_qa.search.retrieval import SearchFilters
 from tests.conftest import FakeEmbedder
 
 
@@ -50,7 +50,7 @@ def test_off_topic_question_abstains(tiny_assistant):
 def test_an_abstention_points_to_the_figures_that_fit(tiny_assistant):
     from dataclasses import replace
 
-    from eig_qa.structured_data import load_structured_data
+    from eig_qa.figures.data import load_structured_data
     from tests.test_figures import FIXTURE_CORPUS
 
     with_data = replace(tiny_assistant, data=load_structured_data(FIXTURE_CORPUS))

@@ -1,8 +1,8 @@
 import pytest
 
+from eig_qa.answer.questions import clean_question, smalltalk_reply
 from eig_qa.config import MAX_QUESTION_CHARS
 from eig_qa.errors import QuestionError
-from eig_qa.questions import clean_question, smalltalk_reply
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "?!…", "🙂🙂", None, 42])

@@ -2,10 +2,10 @@
 
 import pytest
 
-from eig_qa.answering import question_terms, term_weights
-from eig_qa.chunking import Passage
-from eig_qa.reranking import rerank_by_sentences
-from eig_qa.retrieval import Hit, Retrieval
+from eig_qa.answer.answering import question_terms, term_weights
+from eig_qa.answer.reranking import rerank_by_sentences
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.retrieval import Hit, Retrieval
 
 
 def _hit(identifier, text, score):

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from eig_qa import assistant as assistant_module
+from eig_qa.answer.questions import AT_LIMIT_NOTICE, CUT_NOTICE
+from eig_qa.app.export import escape_markdown
 from eig_qa.assistant import Assistant
 from eig_qa.cli import BROKEN_JSON, NO_QUESTION_FIELD
 from eig_qa.config import MAX_QUESTION_CHARS, PROJECT_ROOT, Settings
-from eig_qa.export import escape_markdown
-from eig_qa.index_store import FORMAT_VERSION, current_folder, load_index, read_manifest, remove_old_builds
-from eig_qa.indexing import _cache_path, build_index, index_status
-from eig_qa.questions import AT_LIMIT_NOTICE, CUT_NOTICE
+from eig_qa.search.index_store import FORMAT_VERSION, current_folder, load_index, read_manifest, remove_old_builds
+from eig_qa.search.indexing import _cache_path, build_index, index_status
 from tests.conftest import FakeEmbedder
 from tests.factories import write_text, write_tiny_corpus
 from tests.robustness_helpers import (
@@ -275,7 +275,7 @@ def test_page_survives_control_characters(app):  # noqa: F811
 _DELETE_BETWEEN_LISTING_AND_READING = """
 import runpy, sys
 from pathlib import Path
-from eig_qa import documents
+from eig_qa.ingest import documents
 
 scan = documents._scan
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from eig_qa.documents import read_corpus
 from eig_qa.evaluation import contains_all, evaluate_item, format_report, load_questions, summarise
+from eig_qa.ingest.documents import read_corpus
 from tests.factories import pdf_bytes
 from tests.fixtures.make_corpus_services_pdf import PDF_PATH, PDF_TITLE, page_texts
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eig_qa import statistics
 from eig_qa.config import PROJECT_ROOT
-from eig_qa.structured_data import load_structured_data
+from eig_qa.figures import statistics
+from eig_qa.figures.data import load_structured_data
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 PAGE = PROJECT_ROOT / "app_pages" / "statistiques.py"

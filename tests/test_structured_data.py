@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eig_qa.errors import DataError
-from eig_qa.structured_data import fold, load_structured_data, profile_key
+from eig_qa.figures.data import fold, load_structured_data, profile_key
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from eig_qa.topicality import MIN_TITLES, TopicProfile, topic_profile
+from eig_qa.search.topicality import MIN_TITLES, TopicProfile, topic_profile
 
 
 def _unit(*values):

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 if TYPE_CHECKING:
-    from eig_qa.answering import Answer
-    from eig_qa.chunking import Passage
-    from eig_qa.conversation import Turn
-    from eig_qa.figures import Figure
+    from eig_qa.answer.answering import Answer
+    from eig_qa.app.conversation import Turn
+    from eig_qa.figures.catalogue import Figure
+    from eig_qa.ingest.chunking import Passage
 
 KIND_LABELS = {
     "working_paper": "Rapport d'évaluation",

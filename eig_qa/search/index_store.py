@@ -14,10 +14,10 @@ import bm25s
 import faiss
 import numpy as np
 
-from eig_qa.chunking import Passage
 from eig_qa.errors import IndexUnavailableError
-from eig_qa.lexical import load_lexical_index, save_lexical_index
-from eig_qa.topicality import TopicProfile
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.lexical import load_lexical_index, save_lexical_index
+from eig_qa.search.topicality import TopicProfile
 
 FORMAT_VERSION = 2  # 2: topic.json
 POINTER_FILE = "CURRENT"

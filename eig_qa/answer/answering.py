@@ -8,9 +8,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from eig_qa.analyzer import analyze, fold_accents, term_set, words
-from eig_qa.retrieval import Hit, Retrieval
-from eig_qa.sentences import sentence_spans
+from eig_qa.ingest.sentences import sentence_spans
+from eig_qa.search.analyzer import analyze, fold_accents, term_set, words
+from eig_qa.search.retrieval import Hit, Retrieval
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
 # When the text abstains but key figures computed from the structured data fit the question.

@@ -12,7 +12,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from eig_qa.analyzer import analyze
+from eig_qa.search.analyzer import analyze
 
 # bm25s logs every index build at DEBUG level through its own handler.
 logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from eig_qa.errors import CorpusError
 
-log = logging.getLogger("eig_qa.documents")
+log = logging.getLogger("eig_qa.ingest.documents")
 
 MANIFEST_NAME = "manifest.csv"
 FORMAT_BY_SUFFIX = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}

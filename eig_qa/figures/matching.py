@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from eig_qa import figures as fig
-from eig_qa.figures import ALL, Figure, Selection
-from eig_qa.structured_data import StructuredData, clean, fold
+from eig_qa.figures import catalogue as fig
+from eig_qa.figures.catalogue import ALL, Figure, Selection
+from eig_qa.figures.data import StructuredData, clean, fold
 
 MAX_PUBLISHED = 3
 MAX_LISTED_DEFIS = 10  # a count of défis comes with their names when there are this few

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from eig_qa.answering import Highlight, score_sentences
-from eig_qa.retrieval import Retrieval
+from eig_qa.answer.answering import Highlight, score_sentences
+from eig_qa.search.retrieval import Retrieval
 
 # Fused candidates read sentence by sentence; measured on the dev questions (README): 20 and 30 rank alike.
 RERANK_DEPTH = 20

@@ -1,4 +1,4 @@
-"""Conversation turns, and follow-up questions rewritten with what the previous question was about."""
+"""Follow-up questions rewritten with what the previous question was about."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from eig_qa.answering import Answer
 
 # A follow-up is short: "et pour la promotion 4 ?", "qui les portait ?".
 _MAX_FOLLOW_UP_WORDS = 8
@@ -53,20 +49,6 @@ _FILLERS = {"et", "pour", "en", "dans", "de", "d", "du", "des", "la", "le", "les
             "idem", "pareil", "annee", "promotion", "promo"}
 _WORD = re.compile(r"[^\W_]+")
 _END = re.compile(r"[\s?!.…]*$")
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One exchange: the question as typed, what it was understood as, and the answer."""
-
-    question: str
-    answer: Answer
-    understood_as: str | None = None
-
-    def sources(self) -> list[dict]:
-        """The passages shown with the answer, as citations: source file, page and public address."""
-        return [{"source": hit.passage.source, "page": hit.passage.page, "url": hit.passage.url}
-                for hit in self.answer.hits]
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from eig_qa.documents import Section
-from eig_qa.sentences import sentence_spans
+from eig_qa.ingest.documents import Section
+from eig_qa.ingest.sentences import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Bump when passage boundaries change: indexes cut another way are stale.

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
-from eig_qa.analyzer import ANALYZER_VERSION
-from eig_qa.chunking import CHUNKER_VERSION, chunk_sections
 from eig_qa.config import Settings
-from eig_qa.documents import FileProblem, list_document_files, read_corpus
-from eig_qa.embedding import Embedder
 from eig_qa.errors import IndexUnavailableError
-from eig_qa.index_store import (
+from eig_qa.ingest.chunking import CHUNKER_VERSION, chunk_sections
+from eig_qa.ingest.documents import FileProblem, list_document_files, read_corpus
+from eig_qa.search.analyzer import ANALYZER_VERSION
+from eig_qa.search.embedding import Embedder
+from eig_qa.search.index_store import (
     FORMAT_VERSION,
     REBUILD_HINT,
     IndexManifest,
@@ -30,8 +30,8 @@ from eig_qa.index_store import (
     read_manifest,
     save_index,
 )
-from eig_qa.lexical import build_lexical_index
-from eig_qa.topicality import MIN_TITLES, topic_profile
+from eig_qa.search.lexical import build_lexical_index
+from eig_qa.search.topicality import MIN_TITLES, topic_profile
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from eig_qa.app.conversation import Turn
 from eig_qa.config import PROJECT_ROOT
-from eig_qa.conversation import Turn
 from eig_qa.errors import EigQaError
 
 FEEDBACK_ENV = "EIG_QA_FEEDBACK"

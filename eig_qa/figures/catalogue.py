@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from eig_qa.structured_data import SKILL_LABELS, StructuredData, fold
+from eig_qa.figures.data import SKILL_LABELS, StructuredData, fold
 
 DATA_SCOPE = "Données du site (dossier data/), promotions EIG 1 à 4 et DIG"
 DEFIS_SOURCE = "data/defis.yml"

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from eig_qa import figures as fig
-from eig_qa.figures import Figure, Selection
-from eig_qa.structured_data import StructuredData
+from eig_qa.figures import catalogue as fig
+from eig_qa.figures.catalogue import Figure, Selection
+from eig_qa.figures.data import StructuredData
 
 
 def promotion_choices(data: StructuredData) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Answering from passages: question cleaning, sentence scoring, reranking, abstention, follow-ups."""

@@ -1,0 +1,1 @@
+"""What the page and the CLI show around an answer: conversation turns, export, feedback."""

@@ -1,0 +1,1 @@
+"""Key figures computed with pandas from the structured data."""

@@ -1,0 +1,1 @@
+"""Reading documents into passages: files, PDF pages, Markdown, FAQ entries, chunks, sentences."""
