@@ -20,6 +20,7 @@ class QuestionResult:
     id: str
     question: str
     kind: str  # "answerable", "unanswerable" or "figure"
+    split: str = "tune"  # "tune" (design and fit on it) or "check" (measure only)
     rank: int | None = None  # 1-based rank of the first passage holding the answer
     answer_ok: bool = False
     abstained: bool = False
@@ -93,7 +94,7 @@ def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
     seconds = time.perf_counter() - started
     output = answer.to_json()
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
-                            abstained=answer.abstained, seconds=seconds)
+                            split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds)
     if result.kind == "figure":
         from eig_qa.figures.catalogue import figures_contain
 
@@ -137,27 +138,46 @@ def summarise(results: Sequence[QuestionResult]) -> EvaluationReport:
     return report
 
 
+def summarise_by_split(results: Sequence[QuestionResult]) -> dict[str, EvaluationReport]:
+    """One report per split present ("tune" first, then "check", then any other), and one over all questions."""
+    order = {"tune": 0, "check": 1}
+    splits = sorted({r.split for r in results}, key=lambda name: (order.get(name, 2), name))
+    reports = {name: summarise([r for r in results if r.split == name]) for name in splits}
+    if len(reports) > 1:
+        reports["tout"] = summarise(results)
+    return reports
+
+
 def _percentile(sorted_values: Sequence[float], percent: float) -> float:
     """Nearest-rank percentile of already sorted values."""
     index = max(0, min(len(sorted_values) - 1, round(percent / 100 * len(sorted_values) + 0.5) - 1))
     return sorted_values[index]
 
 
-def format_report(report: EvaluationReport) -> str:
-    """Readable table of the metrics, then the questions that failed."""
-    rows = [
-        ("questions avec réponse", report.answerable), ("questions sans réponse", report.unanswerable),
-        ("questions de chiffres", report.figure_questions), ("hit@1", report.hit_at_1), ("hit@5", report.hit_at_5),
-        ("MRR@10", report.mrr_at_10), ("réponse contient l'attendu", report.answer_contains),
-        ("abstention (sans réponse)", report.abstention), ("fausses abstentions", report.false_abstention),
-        ("chiffres clés justes", report.figures), ("latence p50 (ms)", report.latency_p50_ms),
-        ("latence p95 (ms)", report.latency_p95_ms),
-    ]
-    lines = [f"{label:<30} {'—' if value is None else value}" for label, value in rows]
-    failures = [r for r in report.results if _failed(r)]
+_ROWS = (
+    ("questions avec réponse", "answerable"), ("questions sans réponse", "unanswerable"),
+    ("questions de chiffres", "figure_questions"), ("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"),
+    ("MRR@10", "mrr_at_10"), ("réponse contient l'attendu", "answer_contains"),
+    ("abstention (sans réponse)", "abstention"), ("fausses abstentions", "false_abstention"),
+    ("chiffres clés justes", "figures"), ("latence p50 (ms)", "latency_p50_ms"), ("latence p95 (ms)", "latency_p95_ms"),
+)
+
+
+def _cell(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def format_report(report: EvaluationReport | dict[str, EvaluationReport]) -> str:
+    """Readable table of the metrics, one column per split, then the questions that failed."""
+    reports = report if isinstance(report, dict) else {"": report}
+    header = [f"{'':<30} " + " ".join(f"{name:>8}" for name in reports)] if len(reports) > 1 else []
+    lines = header + [f"{label:<30} " + " ".join(f"{_cell(getattr(r, attribute)):>8}" for r in reports.values())
+                      for label, attribute in _ROWS]
+    results = next(iter(reports.values())).results if len(reports) == 1 else reports.get("tout").results
+    failures = [r for r in results if _failed(r)]
     if failures:
         lines += ["", "Questions en échec :"]
-        lines += [f"  {r.id} [{r.kind}] rang={r.rank} réponse={'ok' if r.answer_ok else 'non'} "
+        lines += [f"  {r.id} [{r.kind}, {r.split}] rang={r.rank} réponse={'ok' if r.answer_ok else 'non'} "
                   f"abstention={r.abstained} : {r.question}" for r in failures]
     return "\n".join(lines)
 
@@ -177,9 +197,9 @@ def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10) -> 
     items = load_questions(paths)
     assistant = Assistant.open(progress=True)
     assistant.ask("échauffement", k=k)  # the first query pays one-off costs that are not latency
-    report = summarise([evaluate_item(assistant, item, k) for item in items])
+    reports = summarise_by_split([evaluate_item(assistant, item, k) for item in items])
     if as_json:
-        print(json.dumps(asdict(report), ensure_ascii=False, indent=1))
+        print(json.dumps({name: asdict(report) for name, report in reports.items()}, ensure_ascii=False, indent=1))
     else:
-        print(format_report(report))
+        print(format_report(reports))
     return 0
