@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import pandas as pd
@@ -73,10 +73,14 @@ class Figure:
     scope: str
     computation: str
     source: str
+    query: dict | None = None  # the engine's query, to open it in the explorer
+    steps: tuple[str, ...] = ()  # the pandas operations that produced the value
+    rows: pd.DataFrame | None = field(default=None, compare=False, repr=False)  # the rows used, for the CSV
 
     def to_dict(self) -> dict:
-        """Return the figure as a JSON-ready mapping."""
-        return asdict(self)
+        """Return the figure as a JSON-ready mapping (the rows stay out: they are for the CSV download)."""
+        return {item.name: getattr(self, item.name) for item in fields(self) if item.name != "rows"} | {
+            "steps": list(self.steps)}
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ def _defis(entries: dict[str, dict], promotions: pd.DataFrame) -> pd.DataFrame:
             "city": re.sub(r"\s*\(.*\)\s*$", "", ville) if ville else None,
             "duration_months": None if duration in (None, "") else _int(duration, "duration_months", DEFIS_FILE, name),
             "source_code": clean(fields["source_code"]) if fields.get("source_code") else None,
+            "website": clean(fields["website"]) if fields.get("website") else None,
             "description": clean(fields.get("description") or ""),
             "key_figures": tuple(
                 (item.get("amount"), clean(item.get("description") or ""))

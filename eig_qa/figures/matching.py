@@ -1,526 +1,77 @@
-"""Match a French question to the key figures that answer it, with general rules."""
+"""Match a French question to the key figures that answer it: parse it into a query, run it, explain it."""
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-import pandas as pd
-
 from eig_qa.figures import catalogue as fig
-from eig_qa.figures.catalogue import ALL, Figure, Selection
-from eig_qa.figures.data import StructuredData, clean, fold
+from eig_qa.figures.catalogue import ALL, Figure
+from eig_qa.figures.data import StructuredData, fold
+from eig_qa.figures.parse import parse_question
+from eig_qa.figures.query import Filter, Query, QueryError, Result, execute
+from eig_qa.figures.recognise import _ASPECTS, _YEAR, _promotions, _Query
+from eig_qa.figures.tables import Dataset, eig_dataset
+from eig_qa.figures.vocabulary import SCOPE, SOURCES, Vocabulary, eig_vocabulary, label, value_text
 
 MAX_PUBLISHED = 3
-MAX_LISTED_DEFIS = 10  # a count of défis comes with their names when there are this few
-
-_PROMO = r"promo(?:tion)?s?"
-_ORDINAL_WORDS = {
-    "premiere": "1", "deuxieme": "2", "seconde": "2", "troisieme": "3",
-    "quatrieme": "4", "cinquieme": "5", "sixieme": "6",
-}
-_NUMBER_WORDS = {"six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12}
-
-_PROMOTION_SPAN = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?|eig ?)([1-9]) (a|au|et) (?:{_PROMO} )?(?:eig ?)?([1-9])\b")
-_PROMOTION_NUMBER = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?(?:n |no |numero )?|eig ?)([1-9])\b")
-_PROMOTION_ORDINAL = re.compile(rf"\b(?:(\d)(?:e|eme|ere|er|re)|({'|'.join(_ORDINAL_WORDS)})) {_PROMO}\b")
-_PROMOTION_YEAR = re.compile(rf"\b{_PROMO} (?:de |d |eig )?(20\d\d)\b")
-_FIRST_PROMOTIONS = re.compile(rf"\b(deux|trois|quatre) premieres? {_PROMO}\b")
-_COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4}
-_NO_DIG = re.compile(r"\b(?:hors|sans|excluant|exclus?|sauf|excepte)\b(?: \w+){0,3}? dig\b")
-_EIG_AND_DIG = re.compile(
-    r"\b(?:eig|entrepreneurs? d interet general)\b(?! ?\d)(?: \w+){0,3}? (?:ou|et) (?:\w+ ){0,3}?dig\b"
-)
-_DIG = re.compile(r"\bdesign(?:er|euse)s? (?:dig|d interet general)\b|\bdig\b")
-_YEAR = re.compile(r"\b(20[0-3]\d)\b")
-_DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une annee)\b")
-# The programme's hosts are context, not the administration asked about.
-_PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
-
-_SOURCE_CODE = r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le) code"
-_SKILLS = {
-    "datascience": r"data ?science|science des donnees",
-    "dataengineering": r"data ?engineering|ingenierie (?:des|de) donnees",
-    "geomatique": r"geomatique",
-    "design": r"design",
-    "dev": r"developpement(?! durable)|competences? (?:en )?dev|du dev",
-}
-_PROFILES = {
-    "développeur": r"developpeu(?:r|se)s?|devs?",
-    "data scientist": r"data ?scientists?",
-    "designer": r"design(?:er|euse)s?",
-    "data engineer": r"data ?engineers?",
-}
-_SUBJECTS = {
-    "defis": r"defis?|projets?",
-    "eig": r"eigs?|entrepreneurs?|talents?|personnes?|participants?|laureats?|" + "|".join(_PROFILES.values()),
-    "mentors": r"mentors?",
-    "administrations": r"administrations?|structures?|institutions?|porteurs?",
-    "ministries": r"ministeres?",
-    "promotions": _PROMO,
-    "years": r"annees?",
-    "skills": r"competences?|skills?|expertises?",
-    "profiles": r"profils?|metiers?",
-    "cities": r"villes?",
-    "duration": r"durees?|temps",
-    "source": _SOURCE_CODE,
-}
-_SUBJECT = re.compile("|".join(rf"(?P<{key}>\b(?:{pattern})\b)" for key, pattern in _SUBJECTS.items()))
-_COUNT = re.compile(r"\b(?:combien|nombre|total|effectifs?)\b")
-_SHARE = re.compile(r"\b(?:part|pourcentage|proportion|taux|ratio)\b|%")
-_RANKING = re.compile(r"\b(?:les? plus|les? moins|majoritairement|principa(?:l|le|les|ux)|classement|top)\b")
-_ASK = re.compile(
-    r"\b(?:quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|liste[rz]?|citer|citez|nommer|qui)\b"
-)
-_PER = re.compile(r"\b(?:par|selon|chaque)\b")
-_BREAKDOWN = re.compile(r"\b(?:par|selon|chaque|repartition)\b")
-_OF = re.compile(r"\b(?:de|d|des|du)$")
-_DIRECTORY = re.compile(r"\b(?:annuaire|communaute|repertoire|referencees?|fiches?)\b")
-
-# Which dimension of the figures a subject noun names when it follows "par" or "quel…".
-_DIMENSIONS = {
-    "promotions": "promotions", "years": "year", "skills": "skill", "profiles": "profile", "cities": "city",
-    "duration": "duration_months", "ministries": "administration", "administrations": "administrations",
-}
-_ASPECTS = {
-    "administration": r"administrations?|ministeres?|portes?|porteurs?|structures?|institutions?",
-    "promotion": rf"{_PROMO}|annees?|quand|date|lances?",
-    "team": r"equipes?|eigs?|membres|" + "|".join(_PROFILES.values()),
-    "mentors": r"mentors?",
-    "duration": r"durees?|dure|combien de temps|mois",
-    "source_code": _SOURCE_CODE,
-    "skills": r"competences?|skills?",
-    "key_figures": r"chiffres?|resultats?|impacts?|bilan|indicateurs?|realisations?",
-}
-_DEFAULT_ASPECTS = ("administration", "promotion", "team", "key_figures")
-
-# Words of the rules above, to which a mistyped question word is corrected.
-_KEYWORD_TEXT = """
-combien nombre total effectif defis defi projets projet promotion promotions premiere deuxieme troisieme quatrieme
-cinquieme sixieme designers designer designeuse designeuses developpeurs developpeur developpeuse developpeuses
-mentors mentor administration administrations ministere ministeres competence competences pourcentage proportion
-entrepreneurs entrepreneur personnes personne talents profils profil metiers villes ville duree source sources
-science scientist scientists engineering engineer engineers geomatique quelle quelles quels repartition annee
-annees distinctes interet general
-"""
-_KEYWORDS = frozenset(_KEYWORD_TEXT.split())
-_ARTICLES = frozenset(["de", "la", "le", "les", "l", "des", "du", "d", "et", "a", "au", "aux", "en", "pour", "sur"])
-_ADMIN_STOPWORDS = _ARTICLES | frozenset(
-    ["ministere", "ministeres", "direction", "general", "generale", "national", "nationale", "service", "services",
-     "agence"]
-)
-_PART_SPLIT = re.compile(r",\s*| - | et (?=[A-ZÉ])")
-
-
-@dataclass(frozen=True)
-class _Administration:
-    display: str
-    tokens: frozenset[str]
-    head: str
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    """Names to look for in questions, drawn once from the data."""
-
-    administrations: tuple[_Administration, ...]
-    acronyms: dict[str, str]
-    initials: dict[str, str]
-    defis: dict[str, frozenset[str]]
-    guarded_aliases: frozenset[str]
-    cities: dict[str, str]
-    vocabulary: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Query:
-    """What a question asks: its intent, what it counts and about which défis."""
-
-    text: str
-    selection: Selection
-    counted: str | None = None
-    asked: str | None = None
-    dimension: str | None = None
-    share: bool = False
-    count: bool = False
-
-
-def _administration_names(labels: Sequence[str]) -> tuple[tuple[_Administration, ...], dict[str, str], dict[str, str]]:
-    """Split administration labels into names (with their distinctive words), acronyms and initials."""
-    names, acronyms, initials = {}, {}, {}
-    for label in labels:
-        for part in _PART_SPLIT.split(label):
-            name = clean(re.sub(r"\([^)]*\)", "", part)).strip(" ,")
-            key = fold(name)
-            tokens = frozenset(key.split()) - _ADMIN_STOPWORDS
-            if not tokens:
-                continue
-            names.setdefault(key, _Administration(name, tokens, key.split()[0]))
-            for acronym in re.findall(r"\(([^)]+)\)", part) + re.findall(r"\b[A-Z]{3,}\b", name):
-                acronyms.setdefault(fold(acronym), name)
-            letters = "".join(word[0] for word in key.split() if word not in _ARTICLES)
-            if len(letters) >= 3:
-                initials.setdefault(letters, name)
-    return tuple(names.values()), acronyms, initials
-
-
-def _defi_aliases(defis: pd.DataFrame) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """Map each way of naming a défi to the défis it names; plain single words need more care."""
-    aliases: dict[str, set[str]] = {}
-    guarded = set()
-    for name, title in zip(defis["name"], defis["title"], strict=True):
-        spellings = {name, title}
-        if " - " in title and any(char.isupper() for char in title.split(" - ", 1)[1]):
-            spellings.add(title.split(" - ", 1)[1])  # "MI - matchID" is also "matchID"
-        for spelling in spellings:
-            alias = fold(spelling)
-            aliases.setdefault(alias, set()).add(name)
-            # "Alphabet", "Plume", "LABEL" are also ordinary words.
-            if " " not in alias and not re.search(r"\d|[a-z][A-Z]", spelling):
-                guarded.add(alias)
-    return {alias: frozenset(names) for alias, names in aliases.items()}, frozenset(guarded)
+MAX_LISTED = 10  # a count comes with the names counted when there are this few
 
 
 @lru_cache(maxsize=4)
-def _lexicon(data: StructuredData) -> _Lexicon:
-    administrations, acronyms, initials = _administration_names(sorted(data.defis["administration"].unique()))
-    defis, guarded = _defi_aliases(data.defis)
-    cities = {fold(city): city for city in data.defis["city"].dropna().unique()}
-    words = set(_KEYWORDS) | {token for administration in administrations for token in administration.tokens}
-    words |= {token for city in cities for token in city.split()}
-    return _Lexicon(administrations, acronyms, initials, defis, guarded, cities, frozenset(words))
+def engine(data: StructuredData) -> tuple[Dataset, Vocabulary]:
+    """The tidy tables and the French names of one data set, built once."""
+    return eig_dataset(data), eig_vocabulary(data)
 
 
-@functools.lru_cache(maxsize=20_000)
-def _corrected(token: str, vocabulary: frozenset[str]) -> str:
-    """Return the known word a mistyped token stands for, or the token itself (cached: difflib is slow)."""
-    if len(token) < 5 or token.isdigit() or token in vocabulary:
-        return token
-    for word in difflib.get_close_matches(token, vocabulary, n=3, cutoff=0.85):
-        if not (word.startswith(token) or token.startswith(word)):
-            return word
-        # A longer form of a known word is only its plural or feminine ("travaillé" is not "travail").
-        if token in (word + "s", word + "e", word + "es"):
-            return word
-    return token
+def figure_of(result: Result, vocabulary: Vocabulary) -> Figure:
+    """A figure that says its query in French and keeps the pandas steps and the rows that produced it."""
+    text, unit = label(result, vocabulary)
+    value = value_text(result, vocabulary, unit)
+    if value is None:
+        value, unit = "aucune donnée", ""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        unit = "" if not isinstance(value, (int, float)) else unit
+    query = result.query
+    computation = " ; ".join(result.steps)
+    return Figure(text, value, unit, SCOPE, f"pandas : {computation}", SOURCES.get(query.entity, ""),
+                  query.to_dict(), result.steps, result.rows)
 
 
-def _blank(text: str, match: re.Match, filler: str = " ") -> str:
-    return text[: match.start()] + filler + text[match.end():]
+def run_query(data: StructuredData, query: Query) -> Figure:
+    """Execute a query on the data and return it as a self-explaining figure."""
+    dataset, vocabulary = engine(data)
+    return figure_of(execute(dataset, query), vocabulary)
 
 
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
+def _companions(query: Query, main: Figure) -> list[Query]:
+    """Figures that put a count in context: the names when few, and the count without DIG when DIG was counted."""
+    extra = []
+    count = query.operation == "count" and query.group_by is None
+    if count and query.filters and isinstance(main.value, int) and 0 < main.value <= MAX_LISTED:
+        extra.append(replace(query, operation="list"))
+    promotion_filtered = any(c.field == "promotion" for c in query.filters)
+    if count and not promotion_filtered and query.entity == "defis" and query.measure in (None, "eigs"):
+        extra.append(replace(query, filters=(*query.filters, Filter("promotion", "not_in", ("dig",)))))
+    if query.measure == "mentors" and not query.filters and count:
+        # The directory's mentors (personnes.yml) are fewer than the names in the défis' lists.
+        extra.append(Query("people", None, "count", (Filter("profile_key", "in", ("mentor",)),)))
+    return extra
 
 
-def _promotions(text: str, data: StructuredData) -> tuple[set[str], str]:
-    """Return the promotion codes named in a folded text (DIG left out when excluded) and the text without them."""
-    codes: set[str] = set()
-    no_dig = _NO_DIG.search(text)
-    if no_dig:
-        text = _blank(text, no_dig)
-    union = _EIG_AND_DIG.search(text)
-    if union:  # "EIG ou designers DIG": both programmes, no filter
-        text = _blank(text, union)
-    for match in list(_PROMOTION_SPAN.finditer(text))[::-1]:
-        first, last = sorted((int(match.group(1)), int(match.group(3))))
-        codes |= {str(n) for n in (range(first, last + 1) if match.group(2) != "et" else (first, last))}
-        text = _blank(text, match)
-    for match in list(_FIRST_PROMOTIONS.finditer(text))[::-1]:
-        codes |= {str(n) for n in range(1, _COUNT_WORDS[match.group(1)] + 1)}
-        text = _blank(text, match)
-    for pattern in (_PROMOTION_NUMBER, _PROMOTION_ORDINAL):
-        for match in list(pattern.finditer(text))[::-1]:
-            codes.add(match.group(1) or _ORDINAL_WORDS[match.group(2)])
-            text = _blank(text, match)
-    for match in list(_PROMOTION_YEAR.finditer(text))[::-1]:
-        table = data.promotions[data.promotions["year"] == int(match.group(1))]
-        # "La promo 2019" is EIG 3; DIG, the same year, is named as such.
-        eig = table[table["promotion"] != "dig"]
-        # A year without a promotion stays as an unknown code, so that the question gets no figure.
-        codes |= set((eig if not eig.empty else table)["promotion"]) or {match.group(1)}
-        text = _blank(text, match)
-    for match in list(_DIG.finditer(text))[::-1]:
-        codes.add("dig")
-        # "designers DIG" are people to count, not the designer trade of the EIG.
-        text = _blank(text, match, " personnes " if match.group(0).startswith("design") else " ")
-    if no_dig:
-        codes = (codes or set(data.promotions["promotion"])) - {"dig"}
-    return codes, _squeeze(text)
+def _defi_facts(legacy: _Query, data: StructuredData) -> list[Figure]:
+    """A named défi's own facts, only those the question asks about."""
+    aspects = tuple(aspect for aspect, pattern in _ASPECTS.items() if re.search(rf"\b(?:{pattern})\b", legacy.text))
+    names = sorted(legacy.selection.defis, key=fold)[:2]
+    return [figure for name in names for figure in fig.defi_facts(data, name, aspects)] if aspects else []
 
 
-def _find_defis(text: str, capitals: set[str], lexicon: _Lexicon) -> tuple[frozenset[str], str]:
-    """Return the défis named in the question (exactly, else with a typo) and the text without them."""
-    hits = []
-    for alias, names in lexicon.defis.items():
-        for match in re.finditer(rf"\b{re.escape(alias)}\b", text):
-            before = text[: match.start()].split()[-1:]
-            if alias in lexicon.guarded_aliases and alias not in capitals and before not in (["defi"], ["projet"]):
-                continue
-            hits.append((match.start(), match.end(), names))
-    kept, taken = set(), []
-    # Longest names first: "EIG Link 2019" wins over "EIG Link".
-    for start, end, names in sorted(hits, key=lambda hit: hit[0] - hit[1]):
-        if all(end <= other_start or start >= other_end for other_start, other_end in taken):
-            taken.append((start, end))
-            kept |= names
-    for start, end in sorted(taken, reverse=True):
-        text = text[:start] + " " + text[end:]
-    return frozenset(kept), _squeeze(text)
-
-
-@lru_cache(maxsize=4096)
-def _letters(text: str) -> Counter:
-    return Counter(text)
-
-
-def _letters_in_common(first: str, second: str) -> int:
-    """How many letters two strings share, counted with repetition."""
-    mine, theirs = _letters(first), _letters(second)
-    return sum(min(count, theirs[letter]) for letter, count in mine.items())
-
-
-def _fuzzy_defis(text: str, lexicon: _Lexicon) -> frozenset[str]:
-    """Return the défi whose long name is closest to some unknown words of the text ("Signaux Faibls")."""
-    tokens = text.split()
-    best, score = frozenset(), 0.85
-    for alias, names in lexicon.defis.items():
-        squeezed = alias.replace(" ", "")
-        if len(squeezed) < 8:  # short names match ordinary words too easily ("Recrues", "recrutés")
-            continue
-        size = len(alias.split())
-        for width in (size, size + 1):
-            for i in range(len(tokens) - width + 1):
-                window = tokens[i : i + width]
-                if any(token in lexicon.vocabulary for token in window):
-                    continue  # words of the rules or of administrations are not a mistyped défi name
-                candidate = "".join(window)
-                # Cheap upper bounds first: most windows cannot reach the score. The letters in common bound the
-                # ratio as difflib's quick_ratio does, without building a matcher.
-                total = len(candidate) + len(squeezed)
-                if 2 * min(len(candidate), len(squeezed)) / total < score:
-                    continue
-                if 2 * _letters_in_common(squeezed, candidate) / total < score:
-                    continue
-                ratio = difflib.SequenceMatcher(None, squeezed, candidate).ratio()
-                if ratio >= score:
-                    best, score = names, ratio
-    return best
-
-
-def _find_administration(text: str, question: str, capitals: set[str], lexicon: _Lexicon) -> tuple[str | None, str]:
-    """Return the administration named in the question, even partly or by acronym, and the text without it."""
-    tokens = set(text.split())
-    uppercase = {fold(word) for word in re.findall(r"\w+", question) if sum(char.isupper() for char in word) >= 2}
-    found = {}
-    for administration in lexicon.administrations:
-        # A single distinctive word ("Culture", "budget") must be capitalised or follow its head ("ministère").
-        if administration.tokens <= tokens and (
-            len(administration.tokens) > 1 or administration.head in tokens or administration.tokens & capitals
-        ):
-            found[administration.display] = administration.tokens
-    for names, written in ((lexicon.acronyms, tokens), (lexicon.initials, uppercase)):
-        for acronym, display in names.items():
-            if acronym in written:
-                found.setdefault(display, frozenset([acronym]))
-    specific = [name for name, words in found.items() if not any(words < other for other in found.values())]
-    if not specific:
-        return None, text
-    name = max(specific, key=lambda name: len(found[name]))
-    return name, _squeeze(" ".join(token for token in text.split() if token not in found[name]))
-
-
-def _find_first(patterns: dict[str, str], text: str) -> str | None:
-    return next((key for key, pattern in patterns.items() if re.search(rf"\b(?:{pattern})\b", text)), None)
-
-
-def _subject_after(text: str, position: int, need_of: bool, window: int = 8) -> str | None:
-    """Return the first subject noun within a few words after a position (after "de" when need_of)."""
-    for match in _SUBJECT.finditer(text, position):
-        if len(text[position : match.start()].split()) > window:
-            return None
-        if not need_of or _OF.search(text[: match.start()].rstrip()):
-            return match.lastgroup
-    return None
-
-
-def _after(pattern: re.Pattern, text: str, need_of: bool, window: int = 8) -> str | None:
-    """Return the subject following the first match of a pattern."""
-    for match in pattern.finditer(text):
-        subject = _subject_after(text, match.end(), need_of, window)
-        if subject:
-            return subject
-    return None
-
-
-def _months(text: str) -> int | None:
-    match = _DURATION.search(text)
-    if not match:
-        return None
-    return 12 if match.group(2) else int(_NUMBER_WORDS.get(match.group(1), match.group(1)))
-
-
-def _parse(question: str, data: StructuredData) -> _Query | None:
-    """Read the entities and the intent of a question; None when it names facts absent from the data."""
-    lexicon = _lexicon(data)
-    words = [_corrected(token, lexicon.vocabulary) for token in fold(question).split()]
-    text = _PROGRAMME_HOST.sub(r"\1", " ".join(words))
-    capitals = {_corrected(fold(w), lexicon.vocabulary) for w in re.findall(r"\w+", question) if w[0].isupper()}
-
-    # Each entity found is taken out of the text, so that later rules do not read it twice.
-    codes, text = _promotions(text, data)
-    if codes - set(data.promotions["promotion"]):
-        return None  # a promotion the data does not cover (EIG 5, EIG 6…)
-    defis, text = _find_defis(text, capitals, lexicon)
-    administration, text = _find_administration(text, question, capitals, lexicon)
-    year = _YEAR.search(text)
-    if year and int(year.group(1)) not in set(data.defis["year"]):
-        return None
-    known_skills = set(data.defi_skills["skill"])
-    selection = Selection(
-        promotions=frozenset(codes),
-        year=int(year.group(1)) if year else None,
-        administration=administration,
-        city=next((city for key, city in lexicon.cities.items() if re.search(rf"\b{key}\b", text)), None),
-        skill=_find_first({key: pattern for key, pattern in _SKILLS.items() if key in known_skills}, text),
-        duration_months=_months(text),
-        with_source_code=bool(re.search(rf"\b(?:{_SOURCE_CODE})\b", text)),
-        defis=defis or _fuzzy_defis(text, lexicon),
-        profile=_find_first(_PROFILES, text),
-    )
-    counted = (_after(pattern, text, need_of=True) for pattern in (_COUNT, _BREAKDOWN, _RANKING))
-    return _Query(
-        text=text,
-        selection=selection,
-        counted=next(filter(None, counted), None),
-        asked=_after(_ASK, text, need_of=False, window=3),
-        dimension=_after(_PER, text, need_of=False, window=2),
-        share=bool(_SHARE.search(text)),
-        count=bool(_COUNT.search(text)),
-    )
-
-
-def _count_function(subject: str | None) -> fig.Count:
-    return {"eig": fig.eig_count, "mentors": fig.defi_mentor_count}.get(subject, fig.defi_count)
-
-
-def _dimension_figures(query: _Query, data: StructuredData, dimension: str) -> list[Figure]:
-    """Figures ranking the categories of a dimension (promotion, profile, ministry…)."""
-    selection = query.selection
-    counted = query.counted if query.counted in ("eig", "mentors", "defis") else None
-    counted = counted or ("eig" if dimension == "profiles" else "defis")
-    if dimension == "administrations" and counted == "defis":
-        ministries = fig.distribution(data, fig.defi_count, "administration", selection, limit=3)
-        return [*fig.top_administrations(data, selection), ministries]
-    field = "administration" if dimension == "administrations" else _DIMENSIONS[dimension]
-    if field == "profile" and counted != "eig":
-        return []
-    return [fig.distribution(data, _count_function(counted), field, selection, limit=8)]
-
-
-def _share_figures(query: _Query, data: StructuredData) -> list[Figure]:
-    """Shares: défis with source code, a trade among EIG, or défis meeting a criterion."""
-    selection = query.selection
-    if selection.with_source_code:
-        return fig.source_code_shares(data, selection)
-    if selection.profile:
-        return [fig.eig_share(data, selection)]
-    base = Selection(promotions=selection.promotions, year=selection.year)
-    criterion = replace(selection, promotions=frozenset(), year=None, profile=None)
-    if criterion == ALL:
-        base, criterion = ALL, base
-    return [] if criterion == ALL else [fig.defi_share(data, criterion, base)]
-
-
-def _count_figures(query: _Query, data: StructuredData) -> list[Figure]:
-    """Counts of défis, EIG, mentors, administrations or promotions for the selection."""
-    selection, subject = query.selection, query.counted
-    if subject == "defis":
-        figures = [fig.defi_count(data, selection)]
-        if selection == ALL:
-            figures.append(fig.defi_count(data, fig.eig_promotions(data)))
-        if selection.administration in set(data.defis["administration"]):
-            exact = fig.exact_administration_count(data, selection.administration)
-            figures += [exact] if exact.value != figures[0].value else []
-        if selection != ALL and 0 < figures[0].value <= MAX_LISTED_DEFIS:
-            figures.append(fig.defi_names(data, selection))
-        return figures
-    if subject == "eig" and _DIRECTORY.search(query.text):
-        return [fig.people_total(data)]
-    if subject == "eig":
-        figures = [fig.eig_count(data, selection)]
-        if selection == ALL:
-            figures.append(fig.eig_count(data, fig.eig_promotions(data)))
-        if selection.defis:
-            figures.append(fig.team_names(data, selection, "eig"))
-        elif not selection.profile and len(fig.breakdown(data, fig.eig_count, "profile", selection)) > 1:
-            figures.append(fig.distribution(data, fig.eig_count, "profile", selection))
-        return figures
-    if subject == "mentors":
-        if selection == ALL:
-            return [fig.mentor_count(data), fig.defi_mentor_count(data)]
-        extra = [fig.team_names(data, selection, "mentor")] if selection.defis else []
-        return [fig.defi_mentor_count(data, selection), *extra]
-    if subject == "administrations":
-        return [fig.administration_count(data, selection)]
-    if subject in _DIMENSIONS:
-        field = _DIMENSIONS[subject]
-        extra = [fig.years_covered(data)] if field == "year" else _dimension_figures(query, data, subject)
-        return [fig.category_count(data, field, selection), *extra]
-    return []
-
-
-def _list_figures(query: _Query, data: StructuredData) -> list[Figure]:
-    """Lists: the défis, people or administrations of the selection."""
-    selection, subject = query.selection, query.asked
-    if subject == "defis" and selection != ALL:
-        return [fig.defi_count(data, selection), fig.defi_names(data, selection)]
-    narrowed = selection.defis or selection.administration or selection.city
-    if subject in ("eig", "mentors") and narrowed:
-        role = "eig" if subject == "eig" else "mentor"
-        count = fig.eig_count if role == "eig" else fig.defi_mentor_count
-        return [count(data, selection), fig.team_names(data, selection, role)]
-    if subject in ("administrations", "ministries") and selection != ALL:
-        return [fig.administration_names(data, selection)]
-    if subject in ("promotions", "skills", "profiles", "cities", "duration"):
-        return _dimension_figures(query, data, subject)
-    return []
-
-
-def _defi_figures(query: _Query, data: StructuredData) -> list[Figure]:
-    """A named défi's own figures, those the question asks about."""
-    aspects = tuple(aspect for aspect, pattern in _ASPECTS.items() if re.search(rf"\b(?:{pattern})\b", query.text))
-    names = sorted(query.selection.defis, key=fold)[:2]
-    return [figure for name in names for figure in fig.defi_facts(data, name, aspects or _DEFAULT_ASPECTS)]
-
-
-def _computed(query: _Query, data: StructuredData) -> list[Figure]:
-    selection = query.selection
-    if selection.defis and query.counted in ("eig", "mentors"):
-        return _count_figures(query, data)
-    if selection.defis:
-        return _defi_figures(query, data)
-    dimension = query.dimension or (query.asked if _RANKING.search(query.text) else None)
-    if dimension in _DIMENSIONS:
-        return _dimension_figures(query, data, dimension)
-    if query.share:
-        return _share_figures(query, data)
-    if query.count and query.counted:
-        return _count_figures(query, data)
-    if query.asked:
-        return _list_figures(query, data)
-    return []
-
-
-def _published(query: _Query, computed: list[Figure], passages: Sequence[Any], data: StructuredData) -> list[Figure]:
+def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], data: StructuredData) -> list[Figure]:
     """Figures stated in the passages about the same thing, promotions and year as the computed ones."""
-    selection = query.selection
+    selection = legacy.selection
     if replace(selection, promotions=frozenset(), year=None, with_source_code=False) != ALL:
         return []  # a stated number seldom says which skill, city, trade or défi it counts
     topics = {fig.figure_topic(figure) for figure in computed} - {None, "share"}
@@ -535,12 +86,40 @@ def _published(query: _Query, computed: list[Figure], passages: Sequence[Any], d
     return kept[:MAX_PUBLISHED]
 
 
-def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = ()) -> list[Figure]:
-    """Return the few key figures that fit the question; [] when it is not about these facts."""
+def _with_promotions(query: Query, promotions: Sequence[str]) -> Query:
+    """The query narrowed to the promotions chosen in the page's filter."""
+    chosen = Filter("promotion", "in", tuple(promotions), )
+    kept = tuple(c for c in query.filters if c.field != "promotion")
+    asked = [c for c in query.filters if c.field == "promotion" and c.op == "in"]
+    if asked:
+        chosen = Filter("promotion", "in", tuple(code for code in asked[0].values if code in promotions))
+    return replace(query, filters=(*kept, chosen))
+
+
+def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = (),
+                         promotions: Sequence[str] = ()) -> list[Figure]:
+    """Return the few key figures that answer the question exactly; [] when it is not about these facts.
+
+    `promotions` (codes chosen in the page's filter) narrows every figure to them."""
     if data is None or not isinstance(question, str) or not question.strip():
         return []
-    query = _parse(question, data)
-    if query is None:
+    parsed = parse_question(question, data)
+    if parsed.query is None:
+        named = parsed.legacy and parsed.legacy.selection.defis and not parsed.not_understood
+        return _defi_facts(parsed.legacy, data) if named else []
+    query = _with_promotions(parsed.query, promotions) if promotions and parsed.query.entity == "defis" \
+        else parsed.query
+    try:
+        main = run_query(data, query)
+        computed = [main, *(run_query(data, extra) for extra in _companions(query, main))]
+    except QueryError:
         return []
-    computed = _computed(query, data)
-    return computed + _published(query, computed, passages, data) if computed else []
+    if promotions:
+        computed = [replace(figure, scope=f"{figure.scope} ; {_filter_scope(data, promotions)}") for figure in computed]
+    return computed + _published(parsed.legacy, computed, passages, data)
+
+
+def _filter_scope(data: StructuredData, promotions: Sequence[str]) -> str:
+    _, vocabulary = engine(data)
+    names = [vocabulary.name("promotion", code) for code in promotions]
+    return f"promotion{'s' if len(names) > 1 else ''} {', '.join(names)} (filtre)"

@@ -1,0 +1,292 @@
+"""From a French question to a query: what is measured, the operation, the grouping, the filters, or why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from eig_qa.figures import recognise as rec
+from eig_qa.figures.data import StructuredData, fold
+from eig_qa.figures.query import Filter, Query
+from eig_qa.figures.recognise import _PROMO, _SKILLS, _parse, _Query
+
+_NUMBERS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12,
+}
+_NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
+_TEAMS = {"binome": 2, "binomes": 2, "trinome": 3, "trinomes": 3, "solo": 1, "seul": 1, "seule": 1}
+_MEAN = re.compile(r"\b(?:moyen|moyenne|moyennes|moyens)\b")
+_MEDIAN = re.compile(r"\bmedian(?:e|es|s)?\b")
+_MAX = re.compile(r"\b(?:maximum|maximale?|max|plus longu?e?s?|plus grande?s?)\b")
+_MIN = re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b")
+_SUM = re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b")
+_MOST = re.compile(r"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent)\b")
+_LEAST = re.compile(r"\b(?:le moins|la moins|les moins) (?:de|d)\b|\ble plus petit nombre\b")
+_DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
+_SEVERAL = re.compile(rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b")
+_TEAM_SIZE = re.compile(rf"\b(?:{'|'.join(_TEAMS)})\b|\b{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b")
+_NEITHER = re.compile(rf"\bni {_NUMBER} ni {_NUMBER} mois\b")
+_MONTHS_BOUND = re.compile(rf"\b(plus de|moins de|au moins|au plus) {_NUMBER} mois\b")
+_PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuaire|profil \w+|actives?|activite)\b")
+_PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
+_ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
+_LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
+_WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
+_WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)\b")
+_POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
+_CODE = re.compile(r"\b(?:lien |leur |son |le )?codes? sources?\b")
+
+_MEASURES = {"eig": "eigs", "mentors": "mentors", "skills": "skills", "administrations": "administration",
+             "ministries": "ministry", "cities": "city", "promotions": "promotion", "years": "year"}
+_GROUPS = {"promotions": "promotion", "years": "year", "skills": "skills", "cities": "city",
+           "duration": "duration_months", "ministries": "ministry", "administrations": "administration"}
+_SIZES = {"eig": "n_eigs", "mentor": "n_mentors", "competence": "n_skills", "personne": "n_eigs"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A question read as a query, or why it cannot be: what was understood and what was not."""
+
+    query: Query | None
+    attempted: Query | None = None  # the query read from the understood part, when some words were not
+    not_understood: tuple[str, ...] = ()
+    legacy: _Query | None = None
+
+
+def _number(word: str) -> int:
+    return int(_NUMBERS.get(word, word))
+
+
+def _promotion_order(text: str, codes: frozenset[str]) -> list[str]:
+    """Promotion codes in the order the question names them ("promo 4 … promo 3")."""
+    found = re.findall(rf"\b(?:{_PROMO} (?:eig ?)?|eig ?)([1-9])\b|\b(dig)\b", text)
+    ordered = [number or dig for number, dig in found]
+    return [code for code in dict.fromkeys(ordered) if code in codes]
+
+
+def _skills_filter(text: str, known: set[str]) -> Filter | None:
+    """Every skill the question names; « et » asks for all of them, « ou » for any."""
+    found = [key for key, pattern in _SKILLS.items() if key in known and re.search(rf"\b(?:{pattern})\b", text)]
+    if not found:
+        return None
+    both = len(found) > 1 and re.search(r"\bet\b", text) and not re.search(r"\bou\b", text)
+    return Filter("skills", "all" if both else "any", tuple(found))
+
+
+def _duration_filter(text: str, months: int | None) -> Filter | None:
+    neither = _NEITHER.search(text)
+    if neither:
+        return Filter("duration_months", "not_in", (_number(neither.group(1)), _number(neither.group(2))))
+    bound = _MONTHS_BOUND.search(text)
+    if bound:
+        value, kind = _number(bound.group(2)), bound.group(1)
+        limits = {"plus de": ("ge", value + 1), "au moins": ("ge", value), "moins de": ("le", value - 1),
+                  "au plus": ("le", value)}
+        op, limit = limits[kind]
+        return Filter("duration_months", op, (limit,))
+    return Filter("duration_months", "in", (months,)) if months is not None else None
+
+
+def _size_filters(text: str, measure: str | None) -> list[Filter]:
+    """Team shapes: « un binôme », « 3 EIG », « 4 compétences différentes »."""
+    filters = []
+    for match in _TEAM_SIZE.finditer(text):
+        if match.group(0) in _TEAMS:
+            filters.append(Filter("n_eigs", "in", (_TEAMS[match.group(0)],)))
+            continue
+        noun = match.group(2).rstrip("s")
+        before = text[: match.start()].split()[-1:]
+        if before in (["combien"], ["de"]) or (noun == "mentor" and measure == "mentors"):
+            continue  # "combien de 3 …" cannot happen; "de 2 EIG" after a count is a size
+        filters.append(Filter(_SIZES[noun], "in", (_number(match.group(1)),)))
+    return filters
+
+
+def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filter]:
+    selection = legacy.selection
+    filters = []
+    if selection.defis:
+        filters.append(Filter("name", "in", tuple(sorted(selection.defis))))
+    if selection.promotions:
+        every_eig = {code for code in data.promotions["promotion"] if code != "dig"}
+        if set(selection.promotions) == every_eig and len(every_eig) > 1:
+            filters.append(Filter("promotion", "not_in", ("dig",)))
+        else:
+            filters.append(Filter("promotion", "in", tuple(sorted(selection.promotions))))
+    if selection.year is not None:
+        filters.append(Filter("year", "in", (selection.year,)))
+    if selection.administration:
+        filters.append(Filter("administration", "contains", (selection.administration,)))
+    if selection.city:
+        filters.append(Filter("city", "in", (selection.city,)))
+    skills = _skills_filter(text, set(data.defi_skills["skill"]))
+    if skills:
+        filters.append(skills)
+    duration = _duration_filter(text, selection.duration_months)
+    if duration:
+        filters.append(duration)
+    if _WITHOUT_CODE.search(text):
+        filters.append(Filter("source_code", "absent"))
+    elif selection.with_source_code:
+        filters.append(Filter("source_code", "present"))
+    if _WEBSITE.search(text):
+        filters.append(Filter("website", "present"))
+    return filters
+
+
+def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str | None:
+    if _DIFFERENCE.search(text) and len(_promotion_order(question, legacy.selection.promotions)) == 2:
+        return "difference"
+    if legacy.share:
+        return "share"
+    for pattern, operation in ((_MEAN, "mean"), (_MEDIAN, "median"), (_SUM, "sum")):
+        if pattern.search(text):
+            return operation
+    if _MOST.search(text) or _LEAST.search(text):
+        return "argmax" if _MOST.search(text) else "argmin"
+    if re.search(r"\b(?:duree|durees)\b", text) and (_MAX.search(text) or _MIN.search(text)):
+        return "max" if _MAX.search(text) else "min"
+    if has_group or legacy.count:
+        return "count"
+    if _LIST.search(text) or legacy.asked:
+        return "list"
+    return None
+
+
+def _people_query(legacy: _Query, data: StructuredData, text: str, operation: str) -> Query:
+    """A question on the fiches of personnes.yml: profiles, years of activity, défis of each fiche."""
+    filters = []
+    if legacy.selection.profile:
+        filters.append(Filter("profile_key", "in", (legacy.selection.profile,)))
+    elif legacy.counted == "mentors" or re.search(r"\bmentors?\b", text):
+        filters.append(Filter("profile_key", "in", ("mentor",)))
+    label = _PROFILE_LABEL.search(text)
+    known = {fold(profile): profile for profile in data.people["profile"].unique()}
+    if label and fold(label.group(1).split()[0]) in known:
+        filters = [Filter("profile", "in", (known[fold(label.group(1).split()[0])],))]
+    if legacy.selection.year is not None:
+        filters.append(Filter("years", "any", (legacy.selection.year,)))
+    several = _SEVERAL.search(text)
+    if several:
+        least = _number(several.group(1) or several.group(2) or "2")
+        field = "n_years" if several.group(3).startswith("annee") else "n_fiche_defis"
+        filters.append(Filter(field, "ge", (max(least, 2),)))
+    group = "profile" if legacy.dimension == "profiles" or re.search(r"\bpar profils?\b", text) else None
+    return Query("people", None, "count" if group else operation, tuple(filters), group)
+
+
+def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query | None:
+    """The query a recognised question asks, or None when it does not ask for a figure."""
+    text = legacy.text
+    question = question or text
+    group = _GROUPS.get(legacy.dimension) if legacy.dimension else None
+    if legacy.dimension == "profiles":
+        group = "eigs.profile_key"
+    if re.search(r"\brepartition\b", text) and group is None:
+        group = _GROUPS.get(legacy.counted) if legacy.counted in _GROUPS else None
+    operation = _operation(legacy, text, group is not None, question)
+    if operation is None:
+        return None
+    if _PEOPLE_FILE.search(text) and not legacy.selection.defis:
+        return _people_query(legacy, data, text, operation)
+    subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
+    measure = _MEASURES.get(subject) if subject != "defis" else None
+    if subject == "duration" or (operation in ("mean", "median", "max", "min") and re.search(r"\bduree", text)):
+        measure = "duration_months"
+    several = _SEVERAL.search(text)
+    filters = _base_filters(legacy, data, text)
+    filters += _size_filters(text, measure)
+    if several and several.group(3).startswith("annee"):
+        return Query("people", None, "list" if operation != "count" else "count", tuple(filters[:0]) + (
+            Filter("n_years", "ge", (2,)),), None)
+    min_items = _number(several.group(1) or several.group(2) or "2") if several and measure in ("eigs", "mentors") \
+        else None
+    if legacy.selection.profile:
+        measure = measure or "eigs"
+        if operation != "share":
+            filters.append(Filter("eigs.profile_key", "in", (legacy.selection.profile,)))
+    if operation in ("argmax", "argmin"):
+        return _ranking(legacy, measure, filters, operation, text)
+    if operation == "difference":
+        first, second = _promotion_order(question, legacy.selection.promotions)
+        kept = [c for c in filters if c.field != "promotion"]
+        return Query("defis", measure, "difference", (*kept, Filter("promotion", "in", (first,))),
+                     versus=(Filter("promotion", "in", (second,)),))
+    if operation == "share":
+        return _share(legacy, measure, filters)
+    if group == "eigs.profile_key" and measure is None:
+        measure = "eigs"
+    if operation == "list" and measure is None and subject not in ("defis", None):
+        return None
+    if measure in ("skills",) and group is None and operation == "count" and re.search(r"\bpar\b", text):
+        group = "skills"
+    return Query("defis", measure, operation, tuple(filters), group, min_items=min_items)
+
+
+def _ranking(legacy: _Query, measure: str | None, filters: list[Filter], operation: str, text: str) -> Query | None:
+    """« Quel défi compte le plus de mentors », « quel agent est mentor du plus de défis », « quelle administration … »."""
+    asked = legacy.asked
+    counted = legacy.counted
+    most = re.search(r"\b(?:plus|moins) (?:grand nombre |petit nombre )?(?:de |d )(\w+)", text)
+    of = most.group(1) if most else ""
+    if asked == "defis" and of.startswith(("mentor", "eig", "competence", "personne")):
+        size = {"m": "n_mentors", "e": "n_eigs", "c": "n_skills", "p": "n_eigs"}[of[0]]
+        return Query("defis", size, operation, tuple(filters))
+    if asked in ("mentors", "eig") or (of.startswith("defi") and measure in ("mentors", "eigs")):
+        return Query("defis", {"mentors": "mentors", "eig": "eigs"}.get(asked, measure), operation, tuple(filters))
+    if re.search(r"\bmentor", text) and of.startswith("defi"):
+        return Query("defis", "mentors", operation, tuple(filters))
+    dimension = _GROUPS.get(asked) or _GROUPS.get(counted)
+    if dimension and dimension not in ("duration_months",):
+        counting = {"eig": "eigs", "mentors": "mentors"}.get(counted) if counted != asked else None
+        return Query("defis", counting, operation, tuple(filters), dimension)
+    return None
+
+
+def _share(legacy: _Query, measure: str | None, filters: list[Filter]) -> Query | None:
+    """A part among a whole: a trade among the EIG, or défis meeting a condition among those of the promotions."""
+    if legacy.selection.profile:
+        part = (Filter("eigs.profile_key", "in", (legacy.selection.profile,)),)
+        return Query("defis", "eigs", "share", tuple(filters), part=part)
+    whole = tuple(c for c in filters if c.field in ("promotion", "year"))
+    part = tuple(c for c in filters if c.field not in ("promotion", "year"))
+    if not part:
+        return None
+    return Query("defis", measure if measure in ("eigs", "mentors") else None, "share", whole, part=part)
+
+
+def parse_question(question: str, data: StructuredData) -> Parsed:
+    """Read a question as a query; Parsed.query is None when it is not a figure question or not understood."""
+    legacy = _parse(question, data)
+    if legacy is None:
+        return Parsed(None, not_understood=("une promotion ou une année absente des données",))
+    query = to_query(legacy, data, fold(question))
+    # Words in parentheses gloss the question ("(skills)", "(2 EIG)"): what they name is used, the rest may go.
+    glosses = set(fold(" ".join(re.findall(r"\(([^)]*)\)", question))).split())
+    left = tuple(word for word in leftover_words(legacy.text, _patterns(data)) if word not in glosses)
+    if left:
+        return Parsed(None, query, left, legacy)
+    return Parsed(query, legacy=legacy)
+
+
+def _alternatives(patterns) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+@lru_cache(maxsize=4)
+def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
+    """Every rule that reads part of a question, and the names of the data's cities and profiles."""
+    names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
+    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _WITHOUT_CODE, _CODE, _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN, rec._DURATION,
+             rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
+    words = [rec._SOURCE_CODE, *_SKILLS.values(), *rec._PROFILES.values(), *rec._ASPECTS.values(), *sorted(set(names))]
+    return (*rules, _alternatives(words))
+
+
+def leftover_words(text: str, patterns: tuple[re.Pattern, ...]) -> list[str]:
+    """The words of a question that no rule understood: what it asks that the query would miss."""
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return [word for word in text.split() if word not in rec.FILLER and not word.isdigit() and len(word) > 1]
