@@ -84,7 +84,7 @@ def real_data(real_corpus_dir: Path):
         ("Quelle administration a accueilli le plus de défis ?", ["Cour des comptes", 2]),
         ("Quelle compétence est la plus demandée ?", "développement (4 défis)"),
         ("Nombre de défis par promotion", ["EIG 1 (2 défis)", "DIG (1 défi)"]),
-        ("Répartition des EIG par profil", "designers (3 personnes)"),
+        ("Répartition des EIG par profil", "designers (3 EIG)"),
         ("Quels sont les chiffres clés du défi Alpha ?", ["agents formés", 120]),
         ("Quelle administration porte le défi Gamma ?", "Cour des comptes"),
         ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),

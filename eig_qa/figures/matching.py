@@ -47,14 +47,22 @@ def run_query(data: StructuredData, query: Query) -> Figure:
     return figure_of(execute(dataset, query), vocabulary)
 
 
-def _companions(query: Query, main: Figure) -> list[Query]:
-    """Figures that put a count in context: the names when few, and the count without DIG when DIG was counted."""
+def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]:
+    """Figures that put a count in context: the names when few, the count without DIG when DIG was counted, the
+    count of the exact administration label when directions were counted with it."""
     extra = []
     count = query.operation == "count" and query.group_by is None
+    labels = set(data.defis["administration"])
+    for condition in query.filters:
+        if count and condition.field == "administration" and condition.op == "contains" and \
+                condition.values[0] in labels:
+            exact = Filter("administration", "in", condition.values)
+            extra.append(replace(query, filters=tuple(exact if c == condition else c for c in query.filters)))
     if count and query.filters and isinstance(main.value, int) and 0 < main.value <= MAX_LISTED:
         extra.append(replace(query, operation="list"))
     promotion_filtered = any(c.field == "promotion" for c in query.filters)
-    if count and not promotion_filtered and query.entity == "defis" and query.measure in (None, "eigs"):
+    whole = count or (query.operation == "share" and query.group_by is None)
+    if whole and not promotion_filtered and query.entity == "defis" and query.measure in (None, "eigs"):
         extra.append(replace(query, filters=(*query.filters, Filter("promotion", "not_in", ("dig",)))))
     if query.measure == "mentors" and not query.filters and count:
         # The directory's mentors (personnes.yml) are fewer than the names in the défis' lists.
@@ -104,14 +112,15 @@ def figures_for_question(question: str, data: StructuredData | None, passages: S
     if data is None or not isinstance(question, str) or not question.strip():
         return []
     parsed = parse_question(question, data)
-    if parsed.query is None:
-        named = parsed.legacy and parsed.legacy.selection.defis and not parsed.not_understood
+    named = parsed.legacy and parsed.legacy.selection.defis and not parsed.not_understood
+    # Listing the défis a question names says nothing: their own facts do.
+    if parsed.query is None or (named and parsed.query.operation == "list" and parsed.query.measure is None):
         return _defi_facts(parsed.legacy, data) if named else []
     query = _with_promotions(parsed.query, promotions) if promotions and parsed.query.entity == "defis" \
         else parsed.query
     try:
         main = run_query(data, query)
-        computed = [main, *(run_query(data, extra) for extra in _companions(query, main))]
+        computed = [main, *(run_query(data, extra) for extra in _companions(query, main, data))]
     except QueryError:
         return []
     if promotions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,8 @@ _MEDIAN = re.compile(r"\bmedian(?:e|es|s)?\b")
 _MAX = re.compile(r"\b(?:maximum|maximale?|max|plus longu?e?s?|plus grande?s?)\b")
 _MIN = re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b")
 _SUM = re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b")
-_MOST = re.compile(r"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent)\b")
+_POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
+_MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(r"\b(?:le moins|la moins|les moins) (?:de|d)\b|\ble plus petit nombre\b")
 _DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
 _SEVERAL = re.compile(rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b")
@@ -144,7 +146,7 @@ def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str
     for pattern, operation in ((_MEAN, "mean"), (_MEDIAN, "median"), (_SUM, "sum")):
         if pattern.search(text):
             return operation
-    if _MOST.search(text) or _LEAST.search(text):
+    if _MOST.search(text) or _LEAST.search(text) or (rec._RANKING.search(text) and legacy.asked in _GROUPS):
         return "argmax" if _MOST.search(text) else "argmin"
     if re.search(r"\b(?:duree|durees)\b", text) and (_MAX.search(text) or _MIN.search(text)):
         return "max" if _MAX.search(text) else "min"
@@ -265,7 +267,10 @@ def parse_question(question: str, data: StructuredData) -> Parsed:
     query = to_query(legacy, data, fold(question))
     # Words in parentheses gloss the question ("(skills)", "(2 EIG)"): what they name is used, the rest may go.
     glosses = set(fold(" ".join(re.findall(r"\(([^)]*)\)", question))).split())
-    left = tuple(word for word in leftover_words(legacy.text, _patterns(data)) if word not in glosses)
+    # A défi found despite a typo ("Signaux Faibls") leaves its words in the text: they were understood.
+    named = {token for name in legacy.selection.defis for token in fold(name).split()}
+    left = tuple(word for word in leftover_words(legacy.text, _patterns(data))
+                 if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=0.8))
     if left:
         return Parsed(None, query, left, legacy)
     return Parsed(query, legacy=legacy)

@@ -177,7 +177,9 @@ def _grouped(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -> 
     """One number per category of the grouping."""
     group = query.group_by
     frame = rows
-    if group in entity.lists and group != query.measure:
+    if query.measure and group.startswith(query.measure + "."):
+        frame = rows.rename(columns={group.split(".", 1)[1]: group})  # an attribute of the values: EIG's trade
+    elif group in entity.lists and group != query.measure:
         frame = rows.merge(entity.lists[group].rename(columns={VALUE: group}), on=entity.key)
     elif group not in rows.columns and group in entity.table.columns:
         frame = rows.merge(entity.table[[entity.key, group]], on=entity.key)

@@ -95,7 +95,7 @@ _ASPECTS = {
     "duration": r"durees?|dure|combien de temps|mois",
     "source_code": _SOURCE_CODE,
     "skills": r"competences?|skills?",
-    "key_figures": r"chiffres?|resultats?|impacts?|bilan|indicateurs?|realisations?",
+    "key_figures": r"chiffres? cles|chiffres?|resultats?|impacts?|bilan|indicateurs?|realisations?",
 }
 _DEFAULT_ASPECTS = ("administration", "promotion", "team", "key_figures")
 

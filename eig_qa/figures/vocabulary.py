@@ -184,12 +184,15 @@ def value_text(result: Result, vocabulary: Vocabulary, unit: str):
     value, query = result.value, result.query
     if isinstance(value, pd.Series):
         field_name = query.group_by or query.measure or ""
-        noun = NOUNS.get((query.entity, query.measure), ("", unit))[1]
+        nouns = NOUNS.get((query.entity, query.measure), ("", unit))
         if query.group_by is None and query.measure in MEASURES:
-            noun = MEASURES[query.measure][2]
+            nouns = (MEASURES[query.measure][2],) * 2
         elif query.group_by is None:
-            noun = "défis"
-        parts = [f"{vocabulary.name(field_name, name)} ({_number(count)} {noun})" for name, count in value.items()]
+            nouns = ("défi", "défis")
+        if query.operation in ADJECTIVES:
+            nouns = (MEASURES.get(query.measure, ("", "", ""))[2],) * 2
+        parts = [f"{vocabulary.name(field_name, name)} ({_number(count)} {nouns[count > 1]})"
+                 for name, count in value.items()]
         return ", ".join(parts) or "aucun"
     if isinstance(value, list):
         return ", ".join(vocabulary.name(query.measure or "", item) for item in value) or "aucun"
