@@ -127,6 +127,9 @@ def draw_sidebar(assistant: Assistant, kinds: list[str]) -> tuple[SearchFilters,
             disabled=not st.session_state.turns, width="stretch",
         )
     filters = SearchFilters(kinds=frozenset(chosen_kinds), years=frozenset(years[name] for name in chosen_promotions))
+    # The same choice narrows the key figures, by promotion code.
+    codes = {} if assistant.data is None else dict(zip(years, assistant.data.promotions["promotion"], strict=True))
+    st.session_state.figure_promotions = [codes[name] for name in chosen_promotions]
     return filters, top_k
 
 
@@ -224,7 +227,8 @@ def answer_question(assistant: Assistant, question: str, filters: SearchFilters,
         st.markdown(escape_markdown(question))
     try:
         with st.spinner("Recherche dans les documents…"):
-            answer = assistant.ask(question, k=top_k, filters=filters, history=history)
+            answer = assistant.ask(question, k=top_k, filters=filters, history=history,
+                                   promotions=st.session_state.get("figure_promotions", []))
     except Exception as error:  # one failed question must not end the conversation
         st.error(user_message(error), icon=":material/error:")
         return

@@ -22,7 +22,7 @@ from eig_qa.answer.reranking import RERANK_DEPTH, rerank_by_sentences
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.errors import DataError, QuestionError
 from eig_qa.figures.data import StructuredData, load_structured_data
-from eig_qa.figures.matching import figures_for_question
+from eig_qa.figures.matching import figure_notice, figures_for_question
 from eig_qa.search.embedding import load_embedder
 from eig_qa.search.index_store import load_index
 from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
@@ -92,8 +92,9 @@ class Assistant:
                              latest_date=max(dates) if dates else None, kinds=dict(sorted(kinds.items())))
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
-            history: Sequence[str] = ()) -> Answer:
-        """Answer one question; `history` (earlier questions, oldest first) lets a follow-up be understood.
+            history: Sequence[str] = (), promotions: Sequence[str] = ()) -> Answer:
+        """Answer one question; `history` (earlier questions, oldest first) lets a follow-up be understood;
+        `promotions` (codes chosen in the page's filter) narrows the key figures.
 
         Bad input gives an Answer of kind "invalid" with a French message."""
         try:
@@ -101,11 +102,11 @@ class Assistant:
         except QuestionError as error:
             return Answer(_shown(question), error.message, False, [], [], kind="invalid")
         understood = rewrite_follow_up(cleaned.text, list(history), self._names) if history else cleaned.text
-        answer = self._answer(understood, k, filters)
-        return replace(answer, question=cleaned.text, notice=cleaned.notice,
+        answer = self._answer(understood, k, filters, promotions)
+        return replace(answer, question=cleaned.text, notice=cleaned.notice or answer.notice,
                        understood_as=understood if understood != cleaned.text else None)
 
-    def _answer(self, text: str, k: int | None, filters: SearchFilters | None) -> Answer:
+    def _answer(self, text: str, k: int | None, filters: SearchFilters | None, promotions: Sequence[str] = ()) -> Answer:
         """Small talk, or retrieval, extracted answer and key figures for a clean question."""
         reply = smalltalk_reply(text)
         if reply:
@@ -115,10 +116,10 @@ class Assistant:
         retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
         reranked = rerank_by_sentences(text, retrieval, weights, k)
         answer = build_answer(text, reranked.retrieval, weights, self.rule, reranked.scored)
-        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits])
+        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions)
         if answer.abstained and figures:
             return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)
-        return replace(answer, figures=figures)
+        return replace(answer, figures=figures, notice=None if figures else figure_notice(text, self.data))
 
 
 def _shown(question: object) -> str:

@@ -25,6 +25,7 @@ class QuestionResult:
     answer_ok: bool = False
     abstained: bool = False
     figures_ok: bool = False
+    figures_shown: bool = False  # at least one key figure was shown
     seconds: float = 0.0
 
 
@@ -42,6 +43,8 @@ class EvaluationReport:
     abstention: float | None = None
     false_abstention: float | None = None
     figures: float | None = None
+    figures_wrong: float | None = None  # figure questions showing figures that do not hold the expected value
+    figures_elsewhere: float | None = None  # questions of the documents (not figure ones) that get a figure
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
     results: list[QuestionResult] = field(default_factory=list)
@@ -94,7 +97,8 @@ def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
     seconds = time.perf_counter() - started
     output = answer.to_json()
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
-                            split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds)
+                            split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds,
+                            figures_shown=bool(answer.figures))
     if result.kind == "figure":
         from eig_qa.figures.catalogue import figures_contain
 
@@ -133,6 +137,10 @@ def summarise(results: Sequence[QuestionResult]) -> EvaluationReport:
         report.abstention = _share([r.abstained for r in unanswerable])
     if figure_items:
         report.figures = _share([r.figures_ok for r in figure_items])
+        report.figures_wrong = _share([r.figures_shown and not r.figures_ok for r in figure_items])
+    others = [r for r in results if r.kind != "figure"]
+    if others:
+        report.figures_elsewhere = _share([r.figures_shown for r in others])
     report.latency_p50_ms = round(_percentile(latencies, 50), 1)
     report.latency_p95_ms = round(_percentile(latencies, 95), 1)
     return report
@@ -159,7 +167,8 @@ _ROWS = (
     ("questions de chiffres", "figure_questions"), ("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"),
     ("MRR@10", "mrr_at_10"), ("réponse contient l'attendu", "answer_contains"),
     ("abstention (sans réponse)", "abstention"), ("fausses abstentions", "false_abstention"),
-    ("chiffres clés justes", "figures"), ("latence p50 (ms)", "latency_p50_ms"), ("latence p95 (ms)", "latency_p95_ms"),
+    ("chiffres clés justes", "figures"), ("chiffres clés faux affichés", "figures_wrong"),
+    ("chiffres hors questions chiffres", "figures_elsewhere"), ("latence p50 (ms)", "latency_p50_ms"), ("latence p95 (ms)", "latency_p95_ms"),
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from eig_qa.figures.catalogue import figures_contain
 from eig_qa.figures.data import load_structured_data
-from eig_qa.figures.matching import figures_for_question
+from eig_qa.figures.matching import figure_notice, figures_for_question
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 
@@ -166,3 +166,77 @@ def test_other_phrasings_on_real_data(real_data, question, expected):
 @pytest.mark.parametrize("question", NOT_ABOUT_FIGURES)
 def test_real_data_negatives(real_data, question):
     assert figures_for_question(question, real_data) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Durée moyenne des défis ?", 9.7),
+        ("Quelle est la durée moyenne des défis DIG ?", ["DIG", 6]),
+        ("Durée médiane des défis", 10),
+        ("Quelle est la durée maximale des défis ?", 12),
+        ("Quel défi compte le plus de mentors ?", ["Beta", 2]),
+        ("Quel agent est mentor du plus de défis ?", ["Marc Mentor", 2]),
+        ("Quels EIG ont participé à plus d'un défi ?", "Ada Dev"),
+        ("Quels EIG ont participé à au moins deux défis ?", "Ada Dev"),
+        ("Qui a participé sur plusieurs années ?", ["Ada Dev", "Dan Designeuse"]),
+        ("Combien de défis de la promo 1 ont été menés par un binôme ?", ["Alpha", 1]),
+        ("Combien de défis ont été menés par trois EIG ?", 0),
+        ("Combien d'EIG de plus en promo 1 qu'en promo 4 ?", ["EIG 1", 3, "EIG 4", 2, 1]),
+        ("Combien de défis au total, DIG compris ?", [6, 5]),
+        ("Combien de défis hors DIG ?", 5),
+        ("Nombre d'EIG par promotion", ["EIG 1 (3 EIG)", "DIG (1 EIG)"]),
+        ("Nombre de défis avec code source publié, par promotion", ["EIG 4 (1 défi)", "DIG (0 défi)"]),
+        ("Quelle promotion compte le plus d'EIG ?", "EIG 1 (3 EIG)"),
+        ("Combien de défis ont duré plus de dix mois ?", ["Gamma", 1]),
+        ("Quels défis DIG n'ont duré ni 6 ni 12 mois ?", "aucun"),
+        ("Combien de défis font appel au design et à la data science ?", ["Gamma", 1]),
+        ("Combien de défis font appel au design ou à la data science ?", 4),
+        ("Combien de défis sans code source publié ?", 3),
+        ("Quels défis mobilisent 2 compétences ?", ["Alpha", "Gamma", "Zeta"]),
+        ("Répartition des fiches de personnes.yml par profil", ["Mentor (5", "Accompagnement (1"]),
+        ("Combien de personnes étaient actives en 2019 d'après personnes.yml ?", 4),
+    ],
+)
+def test_phrasings_of_each_operation(data, question, expected):
+    figures = figures_for_question(question, data)
+    assert figures_contain(figures, expected), [f"{figure.label} = {figure.value}" for figure in figures]
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Quel est le salaire moyen des EIG ?", "« salaire »"),
+        ("Combien de défis ont un budget supérieur à 100 000 euros ?", "« budget », « supérieur », « euros »"),
+        ("Quel défi a le plus d'utilisateurs ?", "« utilisateurs »"),
+    ],
+)
+def test_what_cannot_be_computed_gets_no_figure_and_says_why(data, question, unknown):
+    assert figures_for_question(question, data) == []
+    notice = figure_notice(question, data)
+    assert unknown in notice and "je ne sais pas calculer" in notice
+
+
+def test_questions_for_the_documents_get_no_notice(data):
+    assert figure_notice("Comment devenir EIG ?", data) is None
+    assert figure_notice("Combien de défis ?", data) is None
+
+
+def test_every_figure_says_its_query_and_keeps_its_rows(data):
+    figure = figures_for_question("Durée moyenne des défis DIG ?", data)[0]
+    assert figure.label == "Durée moyenne des défis de la promotion DIG" and figure.unit == "mois"
+    assert figure.query["operation"] == "mean" and figure.query["measure"] == "duration_months"
+    assert any("mean()" in step for step in figure.steps) and "pandas" in figure.computation
+    assert figure.rows["name"].tolist() == ["Epsilon"]
+    assert "rows" not in figure.to_dict()
+
+
+def test_the_promotion_filter_narrows_the_figures_and_says_so(data):
+    figures = figures_for_question("Combien de défis ?", data, promotions=["4"])
+    assert figures[0].value == 2
+    assert figures[0].scope.endswith("promotion EIG 4 (filtre)")
+    both = figures_for_question("Combien d'EIG par promotion ?", data, promotions=["1", "4"])
+    assert both[0].value == "EIG 1 (3 EIG), EIG 4 (2 EIG)"
+    assert "promotions EIG 1, EIG 4 (filtre)" in both[0].scope
+    # A question about a promotion the filter leaves out gets no figure rather than another promotion's.
+    assert figures_for_question("Combien de défis de la promotion 2 ?", data, promotions=["4"]) == []

@@ -94,14 +94,17 @@ def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], 
     return kept[:MAX_PUBLISHED]
 
 
-def _with_promotions(query: Query, promotions: Sequence[str]) -> Query:
-    """The query narrowed to the promotions chosen in the page's filter."""
-    chosen = Filter("promotion", "in", tuple(promotions), )
+def _with_promotions(query: Query, promotions: Sequence[str]) -> Query | None:
+    """The query narrowed to the promotions chosen in the page's filter; None when the question asks for others."""
+    wanted = list(promotions)
+    for condition in (c for c in query.filters if c.field == "promotion"):
+        keep = set(condition.values)
+        wanted = [code for code in wanted if (code in keep) == (condition.op == "in")]
+    if not wanted:
+        return None
     kept = tuple(c for c in query.filters if c.field != "promotion")
-    asked = [c for c in query.filters if c.field == "promotion" and c.op == "in"]
-    if asked:
-        chosen = Filter("promotion", "in", tuple(code for code in asked[0].values if code in promotions))
-    return replace(query, filters=(*kept, chosen))
+    return replace(query, filters=(*kept, Filter("promotion", "in", tuple(wanted))),
+                   versus=tuple(c for c in query.versus if c.field != "promotion") or query.versus)
 
 
 def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = (),
@@ -116,8 +119,11 @@ def figures_for_question(question: str, data: StructuredData | None, passages: S
     # Listing the défis a question names says nothing: their own facts do.
     if parsed.query is None or (named and parsed.query.operation == "list" and parsed.query.measure is None):
         return _defi_facts(parsed.legacy, data) if named else []
-    query = _with_promotions(parsed.query, promotions) if promotions and parsed.query.entity == "defis" \
-        else parsed.query
+    query = parsed.query
+    if promotions and query.entity == "defis":
+        query = _with_promotions(query, promotions)
+        if query is None or query.operation == "difference":
+            return []  # the question is about promotions the filter leaves out
     try:
         main = run_query(data, query)
         computed = [main, *(run_query(data, extra) for extra in _companions(query, main, data))]
@@ -132,3 +138,25 @@ def _filter_scope(data: StructuredData, promotions: Sequence[str]) -> str:
     _, vocabulary = engine(data)
     names = [vocabulary.name("promotion", code) for code in promotions]
     return f"promotion{'s' if len(names) > 1 else ''} {', '.join(names)} (filtre)"
+
+
+MAX_UNKNOWN_WORDS = 3  # more unknown words: a question for the documents, not a figure with an unknown condition
+
+
+def figure_notice(question: str, data: StructuredData | None) -> str | None:
+    """For a figure question with a part the data cannot answer: what was understood, what was not; else None."""
+    if data is None or not isinstance(question, str) or not question.strip():
+        return None
+    parsed = parse_question(question, data)
+    if not parsed.asks_figure or not 0 < len(parsed.not_understood) <= MAX_UNKNOWN_WORDS:
+        return None
+    understood = ""
+    if parsed.attempted is not None:
+        try:
+            understood = f"j'ai compris « {run_query(data, parsed.attempted).label} », mais "
+        except QueryError:
+            understood = ""
+    written = {fold(word): word for word in re.findall(r"[\w-]+", question)}  # the words as the user wrote them
+    unknown = ", ".join(f"« {written.get(word, word)} »" for word in parsed.not_understood)
+    return (f"Chiffres clés : {understood}je ne sais pas calculer {unknown} à partir des données du site, "
+            "donc je n'affiche aucun chiffre.")

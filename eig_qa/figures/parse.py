@@ -36,7 +36,7 @@ _PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
 _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
-_WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)\b")
+_WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
 _CODE = re.compile(r"\b(?:lien |leur |son |le )?codes? sources?\b")
 
@@ -55,6 +55,7 @@ class Parsed:
     attempted: Query | None = None  # the query read from the understood part, when some words were not
     not_understood: tuple[str, ...] = ()
     legacy: _Query | None = None
+    asks_figure: bool = False  # it asks for a count, a share, a mean, a ranking…
 
 
 def _number(word: str) -> int:
@@ -271,9 +272,10 @@ def parse_question(question: str, data: StructuredData) -> Parsed:
     named = {token for name in legacy.selection.defis for token in fold(name).split()}
     left = tuple(word for word in leftover_words(legacy.text, _patterns(data))
                  if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=0.8))
+    asks = _operation(legacy, legacy.text, legacy.dimension is not None, fold(question)) is not None
     if left:
-        return Parsed(None, query, left, legacy)
-    return Parsed(query, legacy=legacy)
+        return Parsed(None, query, left, legacy, asks)
+    return Parsed(query, legacy=legacy, asks_figure=asks)
 
 
 def _alternatives(patterns) -> re.Pattern:

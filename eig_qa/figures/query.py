@@ -193,8 +193,11 @@ def _grouped(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -> 
         code = f'groupby("{group}")["{counted}"].nunique()'
     numeric_groups = pd.api.types.is_numeric_dtype(frame[group])
     if group in entity.table.columns and entity.table[group].nunique() <= FEW_CATEGORIES and query.operation == "count":
-        # A few categories are all shown, empty ones as 0: "DIG (0 défi)" is an answer too.
-        series = series.reindex(sorted(entity.table[group].dropna().unique(), key=str), fill_value=0)
+        # A few categories are all shown (those the filters allow), empty ones as 0: "DIG (0 défi)" is an answer too.
+        categories = entity.table[group]
+        for condition in (c for c in query.filters if c.field == group):
+            categories = categories[_mask(categories, condition).fillna(False).astype(bool)]
+        series = series.reindex(sorted(categories.dropna().unique(), key=str), fill_value=0)
     return _ranked(series, numeric_groups and query.operation not in ("top",)), code
 
 
