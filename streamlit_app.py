@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback
 from eig_qa.assistant import Assistant, CorpusSummary
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.errors import user_message
+from eig_qa.figures.statistics import rows_csv
 from eig_qa.search.retrieval import SearchFilters
 
 TITLE = "Entrepreneurs d'intérêt général — Assistant documentaire"
@@ -173,6 +175,12 @@ def draw_figures(turn: Turn) -> None:
             with st.expander("Comment c'est calculé"):
                 st.markdown(escape_markdown(figure.computation))
                 st.markdown(f"Source : {escape_markdown(figure.source)}")
+                if figure.query is not None:  # a computed figure: its rows and its query go with it
+                    st.download_button("Lignes utilisées (CSV)", rows_csv(figure), file_name="lignes-utilisees.csv",
+                                       mime="text/csv", key=f"csv_{id(turn)}_{turn.answer.figures.index(figure)}",
+                                       icon=":material/download:")
+                    st.page_link(STATISTICS_PAGE, label="Ouvrir dans l'explorateur", icon=":material/query_stats:",
+                                 query_params={"requete": json.dumps(figure.query, ensure_ascii=False)})
 
 
 def draw_passages(turn: Turn) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import altair as alt
@@ -13,6 +14,7 @@ from eig_qa.errors import EigQaError, user_message
 from eig_qa.figures import statistics
 from eig_qa.figures.catalogue import DATA_SCOPE, Figure
 from eig_qa.figures.data import StructuredData, load_structured_data
+from eig_qa.figures.query import Query, QueryError
 
 METRIC_LABELS = ("Défis", "EIG et DIG", "Mentors", "Code publié")
 
@@ -40,6 +42,16 @@ def bar_chart(table, category: str, amount: str, *, color: str | None = None, ho
     return alt.Chart(table).mark_bar().encode(*channels, tooltip=list(table.columns))
 
 
+def opened_query() -> Query | None:
+    """The query of a figure opened from the chat (« Ouvrir dans l'explorateur »), if any and readable."""
+    text = st.query_params.get("requete")
+    try:
+        return Query.from_dict(json.loads(text)) if text else None
+    except (ValueError, TypeError, KeyError):
+        st.warning("La requête transmise par le lien est illisible : choisissez les réglages ci-dessous.")
+        return None
+
+
 st.title("Statistiques du programme EIG")
 st.caption(f"{DATA_SCOPE}. Chaque chiffre est recalculé à partir des fichiers YAML du site, jamais saisi à la main.")
 
@@ -56,10 +68,11 @@ if data is None:
     st.stop()
 
 choices = statistics.promotion_choices(data)
+opened = opened_query()
 chosen = st.multiselect(
     "Promotions",
     list(choices),
-    default=list(choices),
+    default=statistics.opened_promotions(opened, choices),
     help="Les chiffres et les graphiques ne portent que sur les promotions choisies.",
 )
 if not chosen:
@@ -90,3 +103,37 @@ st.subheader("Part des défis dont le code source est publié")
 code = statistics.source_code_by_promotion(data, promotions)
 st.altair_chart(bar_chart(code, "Promotion", "Part publiée (%)"), width="stretch")
 st.dataframe(code, hide_index=True, width="stretch")
+
+
+st.subheader("Explorateur")
+st.caption("Choisissez ce qui est mesuré, l'opération, le regroupement et les filtres : même moteur de calcul "
+           "que les chiffres clés des réponses.")
+start = statistics.choice_of(opened) if opened else statistics.ExplorerChoice()
+columns = st.columns(3)
+measure = columns[0].selectbox("Mesure", list(statistics.EXPLORER_MEASURES),
+                               index=list(statistics.EXPLORER_MEASURES).index(start.measure))
+operation = columns[1].selectbox("Opération", list(statistics.EXPLORER_OPERATIONS),
+                                 index=list(statistics.EXPLORER_OPERATIONS).index(start.operation))
+group = columns[2].selectbox("Regrouper par", list(statistics.EXPLORER_GROUPS),
+                             index=list(statistics.EXPLORER_GROUPS).index(start.group))
+skills = st.multiselect("Compétences (au moins une)", sorted(data.defi_skills["skill"].unique()),
+                        default=list(start.skills))
+code = st.radio("Code source", list(statistics.CODE_CHOICES), horizontal=True,
+                index=list(statistics.CODE_CHOICES).index(start.code))
+extra = start.extra
+if extra and not st.checkbox("Garder les autres filtres de la question", value=True):
+    extra = ()
+choice = statistics.ExplorerChoice(measure, operation, group, tuple(skills), code, extra)
+try:
+    explored, table = statistics.explore(data, statistics.explorer_query(choice, promotions))
+except QueryError as error:
+    st.warning(f"Impossible de calculer cela : {error}")
+    st.stop()
+st.markdown(f"**{explored.label}**")
+st.dataframe(table, hide_index=True, width="stretch")
+if "Catégorie" in table.columns and not table.empty:
+    st.altair_chart(bar_chart(table, "Catégorie", "Valeur", horizontal=len(table) > 6), width="stretch")
+with st.expander("Comment c'est calculé"):
+    st.code("\n".join(explored.steps), language="python")
+st.download_button("Télécharger les lignes utilisées (CSV)", statistics.rows_csv(explored),
+                   file_name="lignes-utilisees.csv", mime="text/csv", icon=":material/download:")

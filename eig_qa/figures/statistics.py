@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from eig_qa.figures import catalogue as fig
 from eig_qa.figures.catalogue import Figure, Selection
 from eig_qa.figures.data import StructuredData
+from eig_qa.figures.matching import engine, figure_of
+from eig_qa.figures.query import Filter, Query, execute
 
 
 def promotion_choices(data: StructuredData) -> dict[str, str]:
@@ -83,3 +86,108 @@ def source_code_by_promotion(data: StructuredData, promotions: Sequence[str]) ->
         "Sans code source publié": (total - published).to_numpy(),
         "Part publiée (%)": share.to_numpy(),
     })
+
+
+# The explorer: what staff can pick, as French labels mapped to the engine's query fields.
+EXPLORER_MEASURES = {
+    "Défis": ("defis", None),
+    "EIG et designers DIG (personnes distinctes)": ("defis", "eigs"),
+    "Mentors (noms distincts des fiches défis)": ("defis", "mentors"),
+    "Compétences": ("defis", "skills"),
+    "Ministères": ("defis", "ministry"),
+    "Administrations (libellés exacts)": ("defis", "administration"),
+    "Villes": ("defis", "city"),
+    "Durée des défis (mois)": ("defis", "duration_months"),
+    "EIG par défi": ("defis", "n_eigs"),
+    "Mentors par défi": ("defis", "n_mentors"),
+    "Compétences par défi": ("defis", "n_skills"),
+    "Fiches de personnes.yml": ("people", None),
+}
+EXPLORER_OPERATIONS = {
+    "Nombre": "count", "Liste": "list", "Moyenne": "mean", "Médiane": "median", "Minimum": "min",
+    "Maximum": "max", "Somme": "sum", "Le plus grand (qui ?)": "argmax", "Le plus petit (qui ?)": "argmin",
+}
+EXPLORER_GROUPS = {
+    "Aucun": None, "Promotion": "promotion", "Année": "year", "Ministère": "ministry",
+    "Administration (libellé exact)": "administration", "Ville": "city", "Compétence": "skills",
+    "Durée": "duration_months", "Profil des EIG": "eigs.profile_key", "Profil (personnes.yml)": "profile",
+}
+CODE_CHOICES = {"Tous les défis": None, "Code source publié": "present", "Code source non publié": "absent"}
+# Filters that the explorer's widgets set themselves; a query opened from the chat may carry others.
+WIDGET_FIELDS = ("promotion", "skills", "source_code")
+
+
+@dataclass(frozen=True)
+class ExplorerChoice:
+    """What the explorer's widgets show: labels of the measure, operation and grouping, and the other filters."""
+
+    measure: str = "Défis"
+    operation: str = "Nombre"
+    group: str = "Promotion"
+    skills: tuple[str, ...] = ()
+    code: str = "Tous les défis"
+    extra: tuple[Filter, ...] = ()
+
+
+def _label_of(mapping: dict, value, default: str) -> str:
+    return next((label for label, item in mapping.items() if item == value), default)
+
+
+def choice_of(query: Query) -> ExplorerChoice:
+    """The widgets' values for a query opened from the chat (a question's figure)."""
+    skills = next((c.values for c in query.filters if c.field == "skills"), ())
+    code = next((c.op for c in query.filters if c.field == "source_code"), None)
+    return ExplorerChoice(
+        measure=_label_of(EXPLORER_MEASURES, (query.entity, query.measure), "Défis"),
+        operation=_label_of(EXPLORER_OPERATIONS, query.operation, "Nombre"),
+        group=_label_of(EXPLORER_GROUPS, query.group_by, "Aucun"),
+        skills=tuple(skills),
+        code=_label_of(CODE_CHOICES, code, "Tous les défis"),
+        extra=tuple(c for c in query.filters if c.field not in WIDGET_FIELDS),
+    )
+
+
+def explorer_query(choice: ExplorerChoice, promotions: Sequence[str]) -> Query:
+    """The query the widgets describe, over the chosen promotions."""
+    entity, measure = EXPLORER_MEASURES[choice.measure]
+    filters = list(choice.extra)
+    if entity == "defis":
+        filters.append(Filter("promotion", "in", tuple(promotions)))
+        if choice.skills:
+            filters.append(Filter("skills", "any", tuple(choice.skills)))
+        if CODE_CHOICES[choice.code]:
+            filters.append(Filter("source_code", CODE_CHOICES[choice.code]))
+    return Query(entity, measure, EXPLORER_OPERATIONS[choice.operation], tuple(filters), EXPLORER_GROUPS[choice.group])
+
+
+def explore(data: StructuredData, query: Query) -> tuple[Figure, pd.DataFrame]:
+    """Run a query of the explorer: its figure (label, steps, rows used) and its result as a table."""
+    dataset, vocabulary = engine(data)
+    result = execute(dataset, query)
+    figure = figure_of(result, vocabulary)
+    value = result.value
+    field_name = query.group_by or query.measure or ""
+    if isinstance(value, pd.Series):
+        names = [vocabulary.name(field_name, name) for name in value.index]
+        table = pd.DataFrame({"Catégorie": names, "Valeur": value.to_numpy()})
+    elif isinstance(value, list):
+        table = pd.DataFrame({"Nom": [vocabulary.name(field_name, name) for name in value]})
+    else:
+        table = pd.DataFrame({"Chiffre": [figure.label], "Valeur": [figure.value], "Unité": [figure.unit]})
+    return figure, table
+
+
+def rows_csv(figure: Figure) -> str:
+    """The rows a figure was computed from, as CSV (lists written with « ; »)."""
+    rows = figure.rows if figure.rows is not None else pd.DataFrame()
+    rows = rows.apply(lambda column: column.map(lambda item: " ; ".join(map(str, item))
+                                                 if isinstance(item, (list, tuple)) else item))
+    return rows.to_csv(index=False)
+
+
+def opened_promotions(query: Query | None, choices: dict[str, str]) -> list[str]:
+    """Labels of the promotions a query opened from the chat covers (all of them when it names none)."""
+    kept = list(choices)
+    for condition in (c for c in (query.filters if query else ()) if c.field == "promotion"):
+        kept = [label for label in kept if (choices[label] in condition.values) == (condition.op == "in")]
+    return kept or list(choices)

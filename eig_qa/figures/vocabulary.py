@@ -191,7 +191,7 @@ def value_text(result: Result, vocabulary: Vocabulary, unit: str):
             nouns = ("défi", "défis")
         if query.operation in ADJECTIVES:
             nouns = (MEASURES.get(query.measure, ("", "", ""))[2],) * 2
-        parts = [f"{vocabulary.name(field_name, name)} ({_number(count)} {nouns[count > 1]})"
+        parts = [f"{vocabulary.name(field_name, name)} ({_number(count)} {nouns[1 if count > 1 else 0]})"
                  for name, count in value.items()]
         return ", ".join(parts) or "aucun"
     if isinstance(value, list):
