@@ -38,6 +38,14 @@ BENCH_QUESTIONS = [
     "Quels sont les impacts du programme sur l'administration ?",
 ]
 
+# Figure questions of each operation, answered by the key-figure engine alone (no retrieval).
+BENCH_FIGURE_QUESTIONS = [
+    "Combien de défis dans la promotion 3 ?", "Durée moyenne des défis DIG ?", "Quel défi compte le plus de mentors ?",
+    "Quels EIG ont participé à plus d'un défi ?", "Nombre d'EIG par promotion",
+    "Combien d'EIG de plus en promo 4 qu'en promo 3 ?", "Part des designers parmi les EIG de la promo 2 ?",
+    "Combien de défis de la promo 2 ont été menés par un binôme ?",
+]
+
 
 def _percentiles(values_ms: list[float]) -> tuple[float, float]:
     ordered = sorted(values_ms)
@@ -84,6 +92,16 @@ def run_bench(repeats: int = 3, threads: int = 4) -> int:
         warm.append((time.perf_counter() - started) * 1000)
     p50, p95 = _percentiles(warm)
     print(f"latence à chaud, {len(warm)} questions     p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    if assistant.data is not None:
+        from eig_qa.figures.matching import figures_for_question
+
+        timings = []
+        for question in BENCH_FIGURE_QUESTIONS * repeats:
+            started = time.perf_counter()
+            figures_for_question(question, assistant.data)
+            timings.append((time.perf_counter() - started) * 1000)
+        p50, p95 = _percentiles(timings)
+        print(f"chiffres clés à chaud, {len(timings)} questions p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
     loaded: list[float] = []
     lock = threading.Lock()

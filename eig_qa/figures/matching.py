@@ -13,7 +13,7 @@ from eig_qa.figures.catalogue import ALL, Figure
 from eig_qa.figures.data import StructuredData, fold
 from eig_qa.figures.parse import parse_question
 from eig_qa.figures.query import Filter, Query, QueryError, Result, execute
-from eig_qa.figures.recognise import _ASPECTS, _YEAR, _promotions, _Query
+from eig_qa.figures.recognise import _ASPECTS, _YEAR, _lexicon, _promotions, _Query
 from eig_qa.figures.tables import Dataset, eig_dataset
 from eig_qa.figures.vocabulary import SCOPE, SOURCES, Vocabulary, eig_vocabulary, label, value_text
 
@@ -52,7 +52,7 @@ def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]
     count of the exact administration label when directions were counted with it."""
     extra = []
     count = query.operation == "count" and query.group_by is None
-    labels = set(data.defis["administration"])
+    labels = _lexicon(data).administration_labels
     for condition in query.filters:
         if count and condition.field == "administration" and condition.op == "contains" and \
                 condition.values[0] in labels:

@@ -113,7 +113,7 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
     if selection.defis:
         filters.append(Filter("name", "in", tuple(sorted(selection.defis))))
     if selection.promotions:
-        every_eig = {code for code in data.promotions["promotion"] if code != "dig"}
+        every_eig = {code for code in rec._lexicon(data).promotions if code != "dig"}
         if set(selection.promotions) == every_eig and len(every_eig) > 1:
             filters.append(Filter("promotion", "not_in", ("dig",)))
         else:
@@ -124,7 +124,7 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
         filters.append(Filter("administration", "contains", (selection.administration,)))
     if selection.city:
         filters.append(Filter("city", "in", (selection.city,)))
-    skills = _skills_filter(text, set(data.defi_skills["skill"]))
+    skills = _skills_filter(text, rec._lexicon(data).skills)
     if skills:
         filters.append(skills)
     duration = _duration_filter(text, selection.duration_months)
@@ -166,7 +166,7 @@ def _people_query(legacy: _Query, data: StructuredData, text: str, operation: st
     elif legacy.counted == "mentors" or re.search(r"\bmentors?\b", text):
         filters.append(Filter("profile_key", "in", ("mentor",)))
     label = _PROFILE_LABEL.search(text)
-    known = {fold(profile): profile for profile in data.people["profile"].unique()}
+    known = rec._lexicon(data).profiles
     if label and fold(label.group(1).split()[0]) in known:
         filters = [Filter("profile", "in", (known[fold(label.group(1).split()[0])],))]
     if legacy.selection.year is not None:
@@ -260,6 +260,7 @@ def _share(legacy: _Query, measure: str | None, filters: list[Filter]) -> Query 
     return Query("defis", measure if measure in ("eigs", "mentors") else None, "share", whole, part=part)
 
 
+@lru_cache(maxsize=1024)  # the figures and the notice of one answer read the same question
 def parse_question(question: str, data: StructuredData) -> Parsed:
     """Read a question as a query; Parsed.query is None when it is not a figure question or not understood."""
     legacy = _parse(question, data)

@@ -138,6 +138,11 @@ class _Lexicon:
     guarded_aliases: frozenset[str]
     cities: dict[str, str]
     vocabulary: frozenset[str]
+    promotions: frozenset[str]  # codes, years, skills, labels and profiles of the data, read once
+    years: frozenset[int]
+    skills: frozenset[str]
+    administration_labels: frozenset[str]
+    profiles: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,12 @@ def _lexicon(data: StructuredData) -> _Lexicon:
     cities = {fold(city): city for city in data.defis["city"].dropna().unique()}
     words = set(_KEYWORDS) | FILLER | {token for administration in administrations for token in administration.tokens}
     words |= {token for city in cities for token in city.split()}
-    return _Lexicon(administrations, acronyms, initials, defis, guarded, cities, frozenset(words))
+    return _Lexicon(
+        administrations, acronyms, initials, defis, guarded, cities, frozenset(words),
+        frozenset(data.promotions["promotion"]), frozenset(int(year) for year in data.defis["year"]),
+        frozenset(data.defi_skills["skill"]), frozenset(data.defis["administration"]),
+        {fold(profile): str(profile) for profile in data.people["profile"].unique()},
+    )
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -255,7 +265,7 @@ def _promotions(text: str, data: StructuredData) -> tuple[set[str], str]:
         # "designers DIG" are people to count, not the designer trade of the EIG.
         text = _blank(text, match, " personnes " if match.group(0).startswith("design") else " ")
     if no_dig:
-        codes = (codes or set(data.promotions["promotion"])) - {"dig"}
+        codes = (codes or set(_lexicon(data).promotions)) - {"dig"}
     return codes, _squeeze(text)
 
 
@@ -379,14 +389,14 @@ def _parse(question: str, data: StructuredData) -> _Query | None:
 
     # Each entity found is taken out of the text, so that later rules do not read it twice.
     codes, text = _promotions(text, data)
-    if codes - set(data.promotions["promotion"]):
+    if codes - lexicon.promotions:
         return None  # a promotion the data does not cover (EIG 5, EIG 6…)
     defis, text = _find_defis(text, capitals, lexicon)
     administration, text = _find_administration(text, question, capitals, lexicon)
     year = _YEAR.search(text)
-    if year and int(year.group(1)) not in set(data.defis["year"]):
+    if year and int(year.group(1)) not in lexicon.years:
         return None
-    known_skills = set(data.defi_skills["skill"])
+    known_skills = lexicon.skills
     selection = Selection(
         promotions=frozenset(codes),
         year=int(year.group(1)) if year else None,

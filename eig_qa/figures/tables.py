@@ -67,7 +67,13 @@ def entity_from_frame(name: str, frame: pd.DataFrame, key: str) -> Entity:
         lists[column] = long.reset_index(drop=True)
         table[SIZE_PREFIX + column] = frame[column].map(lambda values: len(set(_as_list(values)))).astype("int64")
         table = table.drop(columns=column)
-    return Entity(name, key, table.reset_index(drop=True), lists)
+    return Entity(name, key, _plain(table.reset_index(drop=True)), {field: _plain(long) for field, long in lists.items()})
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strings as Python objects: selecting rows of these small tables is several times faster than with Arrow."""
+    strings = [column for column in frame.columns if isinstance(frame[column].dtype, pd.StringDtype)]
+    return frame.astype({column: object for column in strings})
 
 
 def entity_from_records(name: str, records: Mapping[str, Mapping[str, Any]], key: str = "name") -> Entity:
