@@ -106,7 +106,8 @@ class Assistant:
         return replace(answer, question=cleaned.text, notice=cleaned.notice or answer.notice,
                        understood_as=understood if understood != cleaned.text else None)
 
-    def _answer(self, text: str, k: int | None, filters: SearchFilters | None, promotions: Sequence[str] = ()) -> Answer:
+    def _answer(self, text: str, k: int | None, filters: SearchFilters | None,
+                promotions: Sequence[str] = ()) -> Answer:
         """Small talk, or retrieval, extracted answer and key figures for a clean question."""
         reply = smalltalk_reply(text)
         if reply:

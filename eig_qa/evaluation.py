@@ -43,7 +43,7 @@ class EvaluationReport:
     abstention: float | None = None
     false_abstention: float | None = None
     figures: float | None = None
-    figures_wrong: float | None = None  # figure questions showing figures that do not hold the expected value
+    figures_wrong: float | None = None  # figure questions showing figures without the expected value
     figures_elsewhere: float | None = None  # questions of the documents (not figure ones) that get a figure
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
@@ -168,7 +168,8 @@ _ROWS = (
     ("MRR@10", "mrr_at_10"), ("réponse contient l'attendu", "answer_contains"),
     ("abstention (sans réponse)", "abstention"), ("fausses abstentions", "false_abstention"),
     ("chiffres clés justes", "figures"), ("chiffres clés faux affichés", "figures_wrong"),
-    ("chiffres hors questions chiffres", "figures_elsewhere"), ("latence p50 (ms)", "latency_p50_ms"), ("latence p95 (ms)", "latency_p95_ms"),
+    ("chiffres hors questions chiffres", "figures_elsewhere"), ("latence p50 (ms)", "latency_p50_ms"),
+    ("latence p95 (ms)", "latency_p95_ms"),
 )
 
 

@@ -143,5 +143,5 @@ def test_each_result_keeps_its_rows_and_pandas_steps(dataset):
     ],
 )
 def test_impossible_queries_say_why_in_french(dataset, fields):
-    with pytest.raises(QueryError, match="champ|Opération|numérique|regrouper"):
+    with pytest.raises(QueryError, match=r"champ|Opération|numérique|regrouper"):
         run(dataset, **fields)

@@ -614,8 +614,8 @@ def catalogue(data: StructuredData) -> list[Figure]:
     eig_only = eig_promotions(data)
     per_promotion = [Selection(promotions=codes) for _, codes in categories(data, "promotions")]
     figures = [defi_count(data), defi_count(data, eig_only)]
-    for field in ("promotions", "year", "city", "skill", "duration_months"):
-        figures += breakdown(data, defi_count, field)
+    for dimension in ("promotions", "year", "city", "skill", "duration_months"):
+        figures += breakdown(data, defi_count, dimension)
     figures += [*top_administrations(data), distribution(data, defi_count, "administration", limit=5)]
     figures += [administration_count(data), eig_count(data), eig_count(data, eig_only)]
     figures += breakdown(data, eig_count, "promotions")

@@ -27,7 +27,9 @@ _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nom
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(r"\b(?:le moins|la moins|les moins) (?:de|d)\b|\ble plus petit nombre\b")
 _DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
-_SEVERAL = re.compile(rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b")
+_SEVERAL = re.compile(
+    rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
+)
 _TEAM_SIZE = re.compile(rf"\b(?:{'|'.join(_TEAMS)})\b|\b{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b")
 _NEITHER = re.compile(rf"\bni {_NUMBER} ni {_NUMBER} mois\b")
 _MONTHS_BOUND = re.compile(rf"\b(plus de|moins de|au moins|au plus) {_NUMBER} mois\b")
@@ -202,8 +204,7 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     filters = _base_filters(legacy, data, text)
     filters += _size_filters(text, measure)
     if several and several.group(3).startswith("annee"):
-        return Query("people", None, "list" if operation != "count" else "count", tuple(filters[:0]) + (
-            Filter("n_years", "ge", (2,)),), None)
+        return Query("people", None, "count" if operation == "count" else "list", (Filter("n_years", "ge", (2,)),))
     min_items = _number(several.group(1) or several.group(2) or "2") if several and measure in ("eigs", "mentors") \
         else None
     if legacy.selection.profile:
@@ -229,7 +230,7 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
 
 
 def _ranking(legacy: _Query, measure: str | None, filters: list[Filter], operation: str, text: str) -> Query | None:
-    """« Quel défi compte le plus de mentors », « quel agent est mentor du plus de défis », « quelle administration … »."""
+    """« Quel défi compte le plus de mentors », « quel agent est mentor du plus de défis », « quelle promotion … »."""
     asked = legacy.asked
     counted = legacy.counted
     most = re.search(r"\b(?:plus|moins) (?:grand nombre |petit nombre )?(?:de |d )(\w+)", text)
@@ -287,7 +288,9 @@ def _alternatives(patterns) -> re.Pattern:
 def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     """Every rule that reads part of a question, and the names of the data's cities and profiles."""
     names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
-    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _WITHOUT_CODE, _CODE, _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN, rec._DURATION,
+    # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
+    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _WITHOUT_CODE, _CODE, _MOST, _LEAST,
+             rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN, rec._DURATION,
              rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
     words = [rec._SOURCE_CODE, *_SKILLS.values(), *rec._PROFILES.values(), *rec._ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))

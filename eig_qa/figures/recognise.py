@@ -42,7 +42,9 @@ _DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une 
 # The programme's hosts are context, not the administration asked about.
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
 
-_SOURCE_CODE = r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le) code(?! postal)"
+_SOURCE_CODE = (
+    r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le) code(?! postal)"
+)
 _SKILLS = {
     "datascience": r"data ?science|science des donnees",
     "dataengineering": r"data ?engineering|ingenierie (?:des|de) donnees",
@@ -110,7 +112,23 @@ annees distinctes interet general
 """
 _KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 # Words that carry no condition: articles, pronouns, auxiliaries and the verbs of asking for a figure.
-FILLER = frozenset(["a", "ai", "as", "au", "aux", "avec", "avoir", "ont", "eu", "ete", "etait", "etaient", "est", "sont", "sera", "c", "ce", "ces", "cet", "cette", "ca", "d", "de", "des", "du", "en", "et", "ou", "la", "le", "les", "l", "leur", "leurs", "un", "une", "il", "ils", "elle", "elles", "on", "y", "t", "se", "s", "qu", "que", "qui", "quoi", "quel", "quelle", "quels", "quelles", "lequel", "laquelle", "dans", "sur", "pour", "par", "parmi", "entre", "chez", "sous", "avant", "apres", "selon", "d", "apres", "ne", "n", "pas", "plus", "moins", "tres", "bien", "tout", "tous", "toute", "toutes", "ensemble", "au", "total", "total", "totale", "nb", "nombre", "combien", "donne", "donner", "moi", "me", "je", "nous", "vous", "svp", "merci", "fois", "chaque", "dont", "lors", "pendant", "compte", "comptait", "comptaient", "comptent", "compter", "compte", "t", "mene", "menes", "menee", "menees", "mener", "accueilli", "accueillis", "accueillie", "accueillies", "accueille", "accueillent", "porte", "portes", "portee", "portees", "porter", "participe", "participes", "participent", "travaille", "travailles", "travaillent", "font", "fait", "faire", "appel", "mobilise", "mobilisent", "mobilises", "deroule", "deroulaient", "deroulent", "apparait", "apparaissent", "figure", "figurent", "rattache", "rattaches", "rattachee", "rattachees", "publie", "publies", "publiee", "renseigne", "renseignes", "dure", "durent", "duree", "lance", "lances", "eu", "distinct", "distincts", "distincte", "distinctes", "different", "differents", "differente", "differentes", "programme", "dispositif", "eig", "entrepreneurs", "entrepreneur", "interet", "general", "generale", "champ", "champs", "yml", "fiche", "fiches", "intra", "muros", "agent", "agents", "public", "publics", "porteur", "porteurs", "existe", "existent", "ya", "avait", "avaient", "mobilisant", "repartition", "classement", "liste", "lister", "listez", "citer", "citez", "donnez", "indiquer", "sont", "ils", "elles", "cela", "ceci", "actuellement", "vs", "versus", "rapport", "compare", "comparaison", "ni", "sans", "le", "plus", "la", "plus", "les", "plus", "grand", "grande", "nombre", "souvent", "quand", "meme", "comme", "lien", "national", "nationale"])
+_FILLER_TEXT = """
+a ai as au aux avec avoir ont eu ete etait etaient est sont sera c ce ces cet cette ca d de des du en et ou la le
+les l leur leurs un une il ils elle elles on y t se s qu que qui quoi quel quelle quels quelles lequel laquelle dans
+sur pour par parmi entre chez sous avant apres selon d apres ne n pas plus moins tres bien tout tous toute toutes
+ensemble au total total totale nb nombre combien donne donner moi me je nous vous svp merci fois chaque dont lors
+pendant compte comptait comptaient comptent compter compte t mene menes menee menees mener accueilli accueillis
+accueillie accueillies accueille accueillent porte portes portee portees porter participe participes participent
+travaille travailles travaillent font fait faire appel mobilise mobilisent mobilises deroule deroulaient deroulent
+apparait apparaissent figure figurent rattache rattaches rattachee rattachees publie publies publiee renseigne
+renseignes dure durent duree lance lances eu distinct distincts distincte distinctes different differents differente
+differentes programme dispositif eig entrepreneurs entrepreneur interet general generale champ champs yml fiche
+fiches intra muros agent agents public publics porteur porteurs existe existent ya avait avaient mobilisant
+repartition classement liste lister listez citer citez donnez indiquer sont ils elles cela ceci actuellement vs
+versus rapport compare comparaison ni sans le plus la plus les plus grand grande nombre souvent quand meme comme
+lien national nationale
+"""
+FILLER = frozenset(_FILLER_TEXT.split())
 
 _ARTICLES = frozenset(["de", "la", "le", "les", "l", "des", "du", "d", "et", "a", "au", "aux", "en", "pour", "sur"])
 _ADMIN_STOPWORDS = _ARTICLES | frozenset(

@@ -27,7 +27,7 @@ class Entity:
     def numeric(self) -> list[str]:
         """Numeric columns (list sizes included), read from the column types."""
         table = self.table
-        return [column for column in table.columns if is_numeric_dtype(table[column]) and not is_bool_dtype(table[column])]
+        return [name for name in table.columns if is_numeric_dtype(table[name]) and not is_bool_dtype(table[name])]
 
     def dimensions(self) -> list[str]:
         """Columns that group items: text or numbers taking few distinct values, and every list field."""
@@ -67,7 +67,8 @@ def entity_from_frame(name: str, frame: pd.DataFrame, key: str) -> Entity:
         lists[column] = long.reset_index(drop=True)
         table[SIZE_PREFIX + column] = frame[column].map(lambda values: len(set(_as_list(values)))).astype("int64")
         table = table.drop(columns=column)
-    return Entity(name, key, _plain(table.reset_index(drop=True)), {field: _plain(long) for field, long in lists.items()})
+    lists = {field: _plain(long) for field, long in lists.items()}
+    return Entity(name, key, _plain(table.reset_index(drop=True)), lists)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

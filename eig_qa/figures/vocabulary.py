@@ -120,7 +120,7 @@ def condition_phrase(condition: Filter, vocabulary: Vocabulary) -> str:
 
 def _what(query: Query, vocabulary: Vocabulary, filters: tuple[Filter, ...]) -> tuple[str, str]:
     """Noun of what is counted (a trade replaces « EIG ») and the phrase of the filters."""
-    singular, plural = NOUNS.get((query.entity, query.measure), (query.measure or query.entity,) * 2)
+    plural = NOUNS.get((query.entity, query.measure), (query.measure or query.entity,) * 2)[1]
     trades = [c for c in filters if c.field.endswith(".profile_key")]
     if trades:
         plural = _join([vocabulary.name(trades[0].field, value) for value in trades[0].values])
@@ -165,7 +165,8 @@ def _label(result: Result, vocabulary: Vocabulary) -> tuple[str, str]:
         if query.measure in MEASURES:
             measure = MEASURES[query.measure][0]
             items = NOUNS.get((query.entity, None), ("", query.entity))[0]
-            return f"{items[:1].upper()}{items[1:]} au {measure} {'le plus grand' if operation == 'argmax' else 'le plus petit'}{where}", ""
+            extreme = "le plus grand" if operation == "argmax" else "le plus petit"
+            return f"{items[:1].upper()}{items[1:]} au {measure} {extreme}{where}", ""
         single = NOUNS.get((query.entity, query.measure), (noun, noun))[0]
         return f"{single[:1].upper()}{single[1:]} présent dans {most} de défis{where}", ""
     if operation == "list":
