@@ -247,8 +247,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     from eig_qa.config import load_settings
-    from eig_qa.figures.catalogue import catalogue
     from eig_qa.figures.data import load_structured_data
+    from eig_qa.figures.engine import catalogue
 
     data = load_structured_data(load_settings().corpus_dir)
     if data is None:

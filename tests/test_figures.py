@@ -1,4 +1,4 @@
-"""Every figure function on the hand-counted fixture, the published figures and the evaluation rule."""
+"""The figures of the engine on the hand-counted fixture, the published figures and the evaluation rule."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from eig_qa.figures import catalogue as fig
-from eig_qa.figures.catalogue import ALL, Figure, Selection
+from eig_qa.figures.catalogue import Figure
 from eig_qa.figures.data import load_structured_data
+from eig_qa.figures.engine import HORS_DIG, WITH_CODE, catalogue, defi_facts, run_query
+from eig_qa.figures.query import Filter, Query
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures"
 
@@ -20,154 +22,120 @@ def data():
     return load_structured_data(FIXTURE_CORPUS)
 
 
-def promotions(*codes: str) -> Selection:
-    return Selection(promotions=frozenset(codes))
+def count(data, measure=None, *filters, **fields):
+    return run_query(data, Query("defis", measure, filters=filters, **fields))
+
+
+def promotion(*codes: str) -> Filter:
+    return Filter("promotion", "in", codes)
 
 
 @pytest.mark.parametrize(
-    ("selection", "expected"),
+    ("filters", "expected"),
     [
-        (ALL, 6),
-        (promotions("1"), 2),
-        (promotions("2"), 1),
-        (promotions("3"), 0),
-        (promotions("4"), 2),
-        (promotions("dig"), 1),
-        (Selection(year=2017), 2),
-        (Selection(administration="Ministère de l’Intérieur"), 2),  # Alpha and Beta, one of its directions
-        (Selection(administration="Cour des comptes"), 2),
-        (Selection(city="Paris"), 1),
-        (Selection(skill="datascience"), 3),
-        (Selection(duration_months=10), 4),
-        (Selection(with_source_code=True), 3),
-        (Selection(promotions=frozenset({"4"}), city="Saint-Denis"), 1),
-        (Selection(defis=frozenset({"Alpha", "Zeta"})), 2),
+        ((), 6),
+        ((promotion("1"),), 2),
+        ((promotion("2"),), 1),
+        ((promotion("3"),), 0),
+        ((promotion("4"),), 2),
+        ((promotion("dig"),), 1),
+        ((HORS_DIG,), 5),
+        ((Filter("year", "in", (2017,)),), 2),
+        ((Filter("administration", "contains", ("Ministère de l’Intérieur",)),), 2),  # with one of its directions
+        ((Filter("administration", "in", ("Ministère de l’Intérieur",)),), 1),  # the exact label
+        ((Filter("administration", "contains", ("Cour des comptes",)),), 2),
+        ((Filter("city", "in", ("Paris",)),), 1),
+        ((Filter("skills", "any", ("datascience",)),), 3),
+        ((Filter("duration_months", "in", (10,)),), 4),
+        ((WITH_CODE,), 3),
+        ((promotion("4"), Filter("city", "in", ("Saint-Denis",))), 1),
+        ((Filter("name", "in", ("Alpha", "Zeta")),), 2),
     ],
 )
-def test_defi_count(data, selection, expected):
-    figure = fig.defi_count(data, selection)
+def test_defi_count(data, filters, expected):
+    figure = count(data, None, *filters)
     assert figure.value == expected
     assert figure.unit in ("défi", "défis")
     assert figure.source == "data/defis.yml"
 
 
-def test_defi_count_says_what_it_counts(data):
-    figure = fig.defi_count(data, Selection(promotions=frozenset({"4"}), city="Paris"))
+def test_a_figure_says_what_it_counts_and_how(data):
+    figure = count(data, None, promotion("4"), Filter("city", "in", ("Paris",)))
     assert figure.label == "Nombre de défis de la promotion EIG 4 situés à Paris"
-    assert "promotion ∈ {4}" in figure.computation and "ville = Paris" in figure.computation
-    assert fig.defi_count(data, fig.eig_promotions(data)).label.endswith("(hors DIG)")
-
-
-def test_defi_names(data):
-    assert fig.defi_names(data, Selection(duration_months=10)).value == "Alpha, Beta, Delta, Zeta"
-    assert fig.defi_names(data, Selection(duration_months=7)).value == "aucun"
-
-
-def test_exact_administration_count(data):
-    assert fig.exact_administration_count(data, "Ministère de l’Intérieur").value == 1
+    assert "isin(['4'])" in figure.computation and "isin(['Paris'])" in figure.computation
+    assert count(data, None, HORS_DIG).label == "Nombre de défis hors DIG"
+    assert figure.rows["name"].tolist() == ["Delta"]
 
 
 @pytest.mark.parametrize(
-    ("selection", "expected"),
+    ("filters", "expected"),
     [
-        (ALL, 7),  # Ada Dev works on two défis
-        (promotions("1"), 3),
-        (promotions("4"), 2),
-        (promotions("dig"), 1),
-        (Selection(profile="designer"), 3),  # Designer and Designeuse
-        (Selection(profile="développeur"), 2),
-        (Selection(promotions=frozenset({"4"}), profile="designer"), 0),
-        (Selection(administration="Cour des comptes"), 3),
+        ((), 7),  # Ada Dev works on two défis
+        ((promotion("1"),), 3),
+        ((promotion("4"),), 2),
+        ((promotion("dig"),), 1),
+        ((Filter("eigs.profile_key", "in", ("designer",)),), 3),  # Designer and Designeuse
+        ((Filter("eigs.profile_key", "in", ("développeur",)),), 2),
+        ((promotion("4"), Filter("eigs.profile_key", "in", ("designer",))), 0),
+        ((Filter("administration", "contains", ("Cour des comptes",)),), 3),
     ],
 )
-def test_eig_count(data, selection, expected):
-    assert fig.eig_count(data, selection).value == expected
+def test_eig_count(data, filters, expected):
+    assert count(data, "eigs", *filters).value == expected
 
 
-def test_eig_count_names_the_programme(data):
-    assert fig.eig_count(data).label == "Nombre d’EIG et designers DIG distincts"
-    assert fig.eig_count(data, promotions("1")).label == "Nombre d’EIG distincts de la promotion EIG 1"
-    assert "Designer, Designeuse" in fig.eig_count(data, Selection(profile="designer")).computation
+def test_eig_count_names_the_programme_and_the_trade(data):
+    assert count(data, "eigs").label == "Nombre d’EIG distincts"
+    assert count(data, "eigs", promotion("dig")).label.startswith("Nombre de designers d’intérêt général (DIG)")
+    assert count(data, "eigs", Filter("eigs.profile_key", "in", ("designer",))).label == "Nombre de designers distincts"
 
 
-def test_eig_share(data):
-    share = fig.eig_share(data, Selection(profile="designer"))
-    assert share.value == 42.9 and share.unit == "%"
-
-
-def test_team_names(data):
-    only_alpha = Selection(defis=frozenset({"Alpha"}))
-    assert fig.team_names(data, only_alpha).value == "Ada Dev (Développeuse), Bea Data (Data scientist)"
-    assert fig.team_names(data, Selection(defis=frozenset({"Zeta"})), "mentor").value == "Rita Absente"
+def test_shares(data):
+    trade = (Filter("eigs.profile_key", "in", ("designer",)),)
+    assert count(data, "eigs", operation="share", part=trade).value == 42.9
+    assert count(data, None, operation="share", part=(WITH_CODE,)).value == 50.0
+    assert count(data, None, HORS_DIG, operation="share", part=(WITH_CODE,)).value == 60.0
+    skill = (Filter("skills", "any", ("datascience",)),)
+    datascience = count(data, None, promotion("1"), operation="share", part=skill)
+    assert datascience.value == 50.0 and datascience.unit == "%"
 
 
 def test_mentor_counts(data):
-    assert fig.mentor_count(data).value == 5
-    assert "class = 5" in fig.mentor_count(data).computation
-    assert fig.defi_mentor_count(data).value == 6  # Rita Absente is only in defis.yml
-    assert fig.defi_mentor_count(data, promotions("1")).value == 2
+    assert run_query(data, Query("people", filters=(Filter("profile_key", "in", ("mentor",)),))).value == 5
+    assert count(data, "mentors").value == 6  # Rita Absente is only in defis.yml
+    assert count(data, "mentors", promotion("1")).value == 2
 
 
-def test_source_code_shares_with_and_without_dig(data):
-    assert [share.value for share in fig.source_code_shares(data)] == [50.0, 60.0]
-    assert [share.value for share in fig.source_code_shares(data, promotions("4"))] == [50.0]
-    assert "3 défis sur 6" in fig.source_code_shares(data)[0].computation
-
-
-def test_defi_share(data):
-    share = fig.defi_share(data, Selection(skill="datascience"), promotions("1"))
-    assert share.value == 50.0
-    assert share.label == "Part des défis de la promotion EIG 1 faisant appel à la compétence « data science »"
-
-
-def test_administrations(data):
-    assert fig.administration_count(data).value == 5
-    names = fig.administration_names(data, promotions("4"))
-    assert names.value == "Cour des comptes (1 défi), Haute Autorité de Santé (1 défi)"
-    top = fig.top_administrations(data)
-    assert [figure.value for figure in top] == ["Cour des comptes (2 défis)"]
-
-
-def test_breakdown_and_distribution(data):
-    assert [figure.value for figure in fig.breakdown(data, fig.defi_count, "promotions")] == [2, 1, 2, 1]
-    assert [figure.value for figure in fig.breakdown(data, fig.eig_count, "profile", promotions("1"))] == [1, 1, 1]
-    skills = fig.distribution(data, fig.defi_count, "skill")
+def test_administrations_and_groupings(data):
+    assert count(data, "administration").value == 5
+    assert count(data, None, operation="argmax", group_by="administration").value == "Cour des comptes (2 défis)"
+    skills = count(data, group_by="skills")
     assert skills.value == "développement (4 défis), data science (3 défis), design (2 défis)"
-    durations = fig.distribution(data, fig.defi_count, "duration_months", limit=1)
-    assert durations.value == "10 mois (4 défis)"
-    assert "2 autres catégories" in durations.computation
-    ministries = fig.distribution(data, fig.defi_count, "administration")
-    assert ministries.value == "Ministère de l’Intérieur (2 défis)"
-
-
-def test_promotions_years_and_people(data):
-    assert fig.category_count(data, "promotions").value == 4  # EIG 3 has no défi here
-    assert fig.category_count(data, "promotions", fig.eig_promotions(data)).value == 3
-    assert fig.category_count(data, "city").value == 2
-    assert fig.category_count(data, "profile", promotions("4")).value == 2
-    assert fig.years_covered(data).value == "2017 à 2020 (4 années)"
-    assert fig.people_total(data).value == 13
+    assert count(data, operation="top", group_by="duration_months", limit=1).value == "10 mois (4 défis)"
+    assert count(data, "promotion").value == 4  # EIG 3 has no défi here
+    assert count(data, "city").value == 2
+    assert run_query(data, Query("people")).value == 13
 
 
 def test_defi_facts(data):
-    facts = {figure.label: figure.value for figure in fig.defi_facts(data, "Alpha")}
+    facts = {figure.label: figure.value for figure in defi_facts(data, "Alpha")}
     assert facts == {
-        "Administration du défi Alpha": "Ministère de l’Intérieur",
-        "Promotion du défi Alpha": "EIG 1 (2017)",
-        "EIG du défi Alpha": "Ada Dev (Développeuse), Bea Data (Data scientist)",
-        "Mentors du défi Alpha": "Marc Mentor (Mentor)",
-        "Durée du défi Alpha": 10,
-        "Code source du défi Alpha": "https://example.org/alpha",
-        "Compétences du défi Alpha": "développement, data science",
+        "Administrations (libellés exacts) du défi Alpha": "Ministère de l’Intérieur",
+        "Promotions du défi Alpha": "EIG 1",
+        "EIG distincts du défi Alpha": "Ada Dev, Bea Data",
+        "Mentors distincts du défi Alpha": "Marc Mentor",
+        "Durées du défi Alpha": "10 mois",
+        "Codes sources publiés du défi Alpha": "https://example.org/alpha",
+        "Compétences du défi Alpha": "data science, développement",
         "agents formés (défi Alpha)": 120,
     }
-    assert [figure.value for figure in fig.defi_facts(data, "Beta", ["source_code"])] == ["non publié"]
+    assert [figure.value for figure in defi_facts(data, "Beta", ["source_code"])] == ["aucun"]
 
 
 def test_catalogue_is_complete_and_json_ready(data):
-    figures = fig.catalogue(data)
-    assert len(figures) > 30
-    assert all(figure.computation and figure.scope and figure.source for figure in figures)
+    figures = catalogue(data)
+    assert len(figures) > 20
+    assert all(figure.computation and figure.scope and figure.source and figure.query for figure in figures)
     json.dumps([figure.to_dict() for figure in figures])
     # The public fields stay; the query and its pandas steps are added, the rows stay out of JSON.
     assert {"label", "value", "unit", "scope", "computation", "source"} <= set(figures[0].to_dict())

@@ -5,46 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from eig_qa.figures import catalogue as fig
-from eig_qa.figures.catalogue import ALL, Figure
+from eig_qa.figures.catalogue import Figure
 from eig_qa.figures.data import StructuredData, fold
+from eig_qa.figures.engine import defi_facts, engine, run_query
 from eig_qa.figures.parse import parse_question
-from eig_qa.figures.query import Filter, Query, QueryError, Result, execute
-from eig_qa.figures.recognise import _ASPECTS, _YEAR, _lexicon, _promotions, _Query
-from eig_qa.figures.tables import Dataset, eig_dataset
-from eig_qa.figures.vocabulary import SCOPE, SOURCES, Vocabulary, eig_vocabulary, label, value_text
+from eig_qa.figures.query import Filter, Query, QueryError
+from eig_qa.figures.recognise import _ASPECTS, _YEAR, ALL, _lexicon, _promotions, _Query
 
 MAX_PUBLISHED = 3
 MAX_LISTED = 10  # a count comes with the names counted when there are this few
-
-
-@lru_cache(maxsize=4)
-def engine(data: StructuredData) -> tuple[Dataset, Vocabulary]:
-    """The tidy tables and the French names of one data set, built once."""
-    return eig_dataset(data), eig_vocabulary(data)
-
-
-def figure_of(result: Result, vocabulary: Vocabulary) -> Figure:
-    """A figure that says its query in French and keeps the pandas steps and the rows that produced it."""
-    text, unit = label(result, vocabulary)
-    value = value_text(result, vocabulary, unit)
-    if value is None:
-        value, unit = "aucune donnée", ""
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        unit = "" if not isinstance(value, (int, float)) else unit
-    query = result.query
-    computation = " ; ".join(result.steps)
-    return Figure(text, value, unit, SCOPE, f"pandas : {computation}", SOURCES.get(query.entity, ""),
-                  query.to_dict(), result.steps, result.rows)
-
-
-def run_query(data: StructuredData, query: Query) -> Figure:
-    """Execute a query on the data and return it as a self-explaining figure."""
-    dataset, vocabulary = engine(data)
-    return figure_of(execute(dataset, query), vocabulary)
 
 
 def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]:
@@ -74,7 +46,7 @@ def _defi_facts(legacy: _Query, data: StructuredData) -> list[Figure]:
     """A named défi's own facts, only those the question asks about."""
     aspects = tuple(aspect for aspect, pattern in _ASPECTS.items() if re.search(rf"\b(?:{pattern})\b", legacy.text))
     names = sorted(legacy.selection.defis, key=fold)[:2]
-    return [figure for name in names for figure in fig.defi_facts(data, name, aspects)] if aspects else []
+    return [figure for name in names for figure in defi_facts(data, name, aspects)] if aspects else []
 
 
 def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], data: StructuredData) -> list[Figure]:

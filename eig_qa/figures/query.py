@@ -212,7 +212,11 @@ def _aggregate(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -
             raise QueryError(f"« {measure} » n'est pas un champ numérique : impossible d'en calculer la valeur.")
         numbers = pd.to_numeric(rows[measure], errors="coerce").dropna()
         value = getattr(numbers, operation)() if not numbers.empty else None
-        return (None if value is None else round(float(value), 1)), f'rows["{measure}"].{operation}()'
+        if value is not None:
+            # A minimum or maximum is one of the values: a year stays 2017, not 2017.0.
+            value = int(value) if operation in ("min", "max", "sum") and float(value).is_integer() else round(
+                float(value), 1)
+        return value, f'rows["{measure}"].{operation}()'
     if operation in ("argmax", "argmin"):
         if measure in entity.lists:
             per_value = rows.groupby(VALUE)[entity.key].nunique()
@@ -232,6 +236,13 @@ def _aggregate(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -
 def _run(dataset: Dataset, query: Query, filters: tuple[Filter, ...]) -> tuple[Any, pd.DataFrame, list[str]]:
     entity = dataset[query.entity]
     rows, counted, steps = _measured(entity, query, filters)
+    if query.operation == "share" and query.group_by:
+        counting = replace(query, operation="count")
+        whole, _, _ = _run(dataset, counting, filters)
+        part, part_rows, _ = _run(dataset, counting, filters + query.part)
+        shares = (100 * part.reindex(whole.index, fill_value=0) / whole.where(whole > 0)).round(1).fillna(0.0)
+        steps.append(f"par {query.group_by} : 100 × (nombre avec {[asdict(c) for c in query.part]}) / nombre")
+        return _ranked(shares, False), part_rows, steps
     if query.operation == "share":
         whole = rows[counted].nunique()
         part_rows, _, _ = _measured(entity, query, filters + query.part)

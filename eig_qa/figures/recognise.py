@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from eig_qa.figures.catalogue import Selection
 from eig_qa.figures.data import StructuredData, clean, fold
 
 _PROMO = r"promo(?:tion)?s?"
@@ -136,6 +135,24 @@ _ADMIN_STOPWORDS = _ARTICLES | frozenset(
      "agence"]
 )
 _PART_SPLIT = re.compile(r",\s*| - | et (?=[A-ZÉ])")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a question names: promotions, year, administration, city, skill, duration, défis, trade."""
+
+    promotions: frozenset[str] = frozenset()
+    year: int | None = None
+    administration: str | None = None
+    city: str | None = None
+    skill: str | None = None
+    duration_months: int | None = None
+    with_source_code: bool = False
+    defis: frozenset[str] = frozenset()
+    profile: str | None = None
+
+
+ALL = Selection()
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from eig_qa.figures import catalogue as fig
-from eig_qa.figures.catalogue import Figure, Selection
+from eig_qa.figures.catalogue import Figure
 from eig_qa.figures.data import StructuredData
-from eig_qa.figures.matching import engine, figure_of
+from eig_qa.figures.engine import WITH_CODE, WITHOUT_CODE, engine, figure_of, run_query
 from eig_qa.figures.query import Filter, Query, execute
+from eig_qa.figures.vocabulary import PROFILE_NOUNS
 
 
 def promotion_choices(data: StructuredData) -> dict[str, str]:
@@ -19,8 +19,8 @@ def promotion_choices(data: StructuredData) -> dict[str, str]:
     return dict(zip(data.promotions["label"], data.promotions["promotion"], strict=True))
 
 
-def _selection(promotions: Sequence[str]) -> Selection:
-    return Selection(promotions=frozenset(promotions))
+def _chosen(promotions: Sequence[str]) -> tuple[Filter, ...]:
+    return (Filter("promotion", "in", tuple(promotions)),)
 
 
 def _labels(data: StructuredData, promotions: Sequence[str]) -> list[str]:
@@ -28,63 +28,63 @@ def _labels(data: StructuredData, promotions: Sequence[str]) -> list[str]:
     return [label for label, code in promotion_choices(data).items() if code in promotions]
 
 
+def _per_promotion(data: StructuredData, query: Query, promotions: Sequence[str]) -> list:
+    """A query's value for each chosen promotion, in display order (0 for a promotion without défis)."""
+    values = _series(data, query)
+    return [values.get(code, 0) for code in promotion_choices(data).values() if code in promotions]
+
+
+def _series(data: StructuredData, query: Query) -> pd.Series:
+    dataset, _ = engine(data)
+    return execute(dataset, query).value
+
+
 def headline_figures(data: StructuredData, promotions: Sequence[str]) -> list[Figure]:
     """Défis, EIG, mentors and share of published source code for the chosen promotions."""
-    selection = _selection(promotions)
-    return [
-        fig.defi_count(data, selection),
-        fig.eig_count(data, selection),
-        fig.defi_mentor_count(data, selection),
-        fig.defi_share(data, fig.WITH_SOURCE_CODE, selection),
+    where = _chosen(promotions)
+    queries = [
+        Query("defis", filters=where), Query("defis", "eigs", filters=where), Query("defis", "mentors", filters=where),
+        Query("defis", operation="share", filters=where, part=(WITH_CODE,)),
     ]
+    return [run_query(data, query) for query in queries]
 
 
 def defis_per_promotion(data: StructuredData, promotions: Sequence[str]) -> pd.DataFrame:
     """One row per chosen promotion: its number of défis."""
-    counts = fig.select_defis(data, _selection(promotions))["promotion_label"].value_counts()
-    order = _labels(data, promotions)
-    return pd.DataFrame({"Promotion": order, "Défis": [int(counts.get(label, 0)) for label in order]})
+    counts = _per_promotion(data, Query("defis", filters=_chosen(promotions), group_by="promotion"), promotions)
+    return pd.DataFrame({"Promotion": _labels(data, promotions), "Défis": [int(count) for count in counts]})
 
 
 def eig_per_profile(data: StructuredData, promotions: Sequence[str]) -> pd.DataFrame:
     """One row per promotion × trade: distinct EIG (or DIG designers) of that trade."""
-    team = data.defi_people
-    rows = team[(team["role"] == "eig") & team["promotion"].isin(promotions)].drop_duplicates(["promotion", "person"])
-    labels = dict(zip(data.promotions["promotion"], data.promotions["label"], strict=True))
-    table = (
-        rows.assign(
-            Promotion=rows["promotion"].map(labels),
-            Profil=rows["profile_key"].map(fig.PROFILE_NOUNS).fillna("profil non renseigné"),
-        )
-        .groupby(["Promotion", "Profil"], as_index=False)
-        .agg(EIG=("person", "nunique"))
-    )
-    rank = {label: position for position, label in enumerate(labels.values())}
-    table = table.sort_values("EIG", ascending=False, kind="stable")
-    return table.sort_values("Promotion", key=lambda column: column.map(rank), kind="stable", ignore_index=True)
+    rows = []
+    for label, code in promotion_choices(data).items():
+        if code in promotions:
+            query = Query("defis", "eigs", filters=_chosen([code]), group_by="eigs.profile_key")
+            rows += [[label, PROFILE_NOUNS.get(key, key), int(count)] for key, count in _series(data, query).items()]
+    return pd.DataFrame(rows, columns=["Promotion", "Profil", "EIG"])
 
 
 def top_administrations(data: StructuredData, promotions: Sequence[str], limit: int = 10) -> pd.DataFrame:
     """Ministries (directions counted with their ministry) or else administrations with the most défis."""
-    defis = fig.select_defis(data, _selection(promotions))
-    owner = defis["ministry"].fillna(defis["administration"])
-    counts = owner.value_counts().rename_axis("Administration").reset_index(name="Défis")
-    return counts.sort_values(["Défis", "Administration"], ascending=[False, True], ignore_index=True).head(limit)
+    counts = _series(data, Query("defis", operation="top", filters=_chosen(promotions), group_by="owner", limit=limit))
+    return pd.DataFrame({"Administration": list(counts.index), "Défis": [int(count) for count in counts]})
 
 
 def source_code_by_promotion(data: StructuredData, promotions: Sequence[str]) -> pd.DataFrame:
     """One row per chosen promotion: défis with and without published code, and the share with."""
-    defis = fig.select_defis(data, _selection(promotions))
-    grouped = defis.groupby("promotion_label")["has_source_code"]
-    order = _labels(data, promotions)
-    published = grouped.sum().reindex(order, fill_value=0).astype(int)
-    total = grouped.size().reindex(order, fill_value=0).astype(int)
-    share = (100 * published / total.where(total > 0)).round(1).fillna(0.0)
+    where = _chosen(promotions)
+    published, unpublished, share = (
+        _per_promotion(data, Query("defis", operation=operation, filters=where + extra, part=part,
+                                   group_by="promotion"), promotions)
+        for operation, extra, part in (("count", (WITH_CODE,), ()), ("count", (WITHOUT_CODE,), ()),
+                                       ("share", (), (WITH_CODE,)))
+    )
     return pd.DataFrame({
-        "Promotion": order,
-        "Avec code source publié": published.to_numpy(),
-        "Sans code source publié": (total - published).to_numpy(),
-        "Part publiée (%)": share.to_numpy(),
+        "Promotion": _labels(data, promotions),
+        "Avec code source publié": [int(count) for count in published],
+        "Sans code source publié": [int(count) for count in unpublished],
+        "Part publiée (%)": [float(value) for value in share],
     })
 
 

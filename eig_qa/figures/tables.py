@@ -109,6 +109,8 @@ def link(dataset: Dataset, entity: str, field: str, target: str, columns: list[s
 def eig_dataset(data: StructuredData) -> Dataset:
     """The EIG data as tidy tables: défis (with EIG, mentors, skills lists) and the people of personnes.yml."""
     defis = data.defis.drop(columns=["key_figures", "description", "administration_key"])
+    # Directions and agencies counted with the ministry their label names, else under their own name.
+    defis["owner"] = defis["ministry"].fillna(defis["administration"])
     team = data.defi_people
     for role, column in (("eig", "eigs"), ("mentor", "mentors")):
         members = team[team["role"] == role].groupby("defi")["person"].agg(tuple)

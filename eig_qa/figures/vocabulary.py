@@ -20,6 +20,8 @@ NOUNS = {
     ("defis", "ministry"): ("ministère", "ministères"),
     ("defis", "city"): ("ville", "villes"),
     ("defis", "promotion_label"): ("promotion", "promotions"),
+    ("defis", "promotion"): ("promotion", "promotions"),
+    ("defis", "source_code"): ("code source publié", "codes sources publiés"),
     ("defis", "year"): ("année", "années"),
     ("defis", "duration_months"): ("durée", "durées"),
     ("people", None): ("personne (fiche de personnes.yml)", "personnes (fiches de personnes.yml)"),
@@ -44,14 +46,13 @@ DIMENSIONS = {
     "promotion_label": "promotion", "promotion": "promotion", "year": "année", "ministry": "ministère",
     "administration": "administration (libellé exact)", "city": "ville", "skills": "compétence",
     "duration_months": "durée", "profile": "profil", "eigs.profile_key": "profil", "n_eigs": "taille d’équipe",
-    "profile_key": "profil",
+    "profile_key": "profil", "owner": "ministère ou administration",
 }
 PROFILE_NOUNS = {
     "développeur": "développeurs et développeuses", "data scientist": "data scientists", "designer": "designers",
     "data engineer": "data engineers", "mentor": "mentors", "accompagnement": "accompagnement",
 }
 SOURCES = {"defis": "data/defis.yml", "people": "data/personnes.yml"}
-SCOPE = "Données du site (dossier data/), promotions EIG 1 à 4 et DIG"
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ class Vocabulary:
 def eig_vocabulary(data: StructuredData) -> Vocabulary:
     """The names of promotions, skills and trades of the EIG data."""
     promotions = dict(zip(data.promotions["promotion"], data.promotions["label"], strict=True))
+    durations = {months: f"{months} mois" for months in data.defis["duration_months"].dropna().unique()}
     return Vocabulary({
-        "promotion": promotions, "skills": SKILL_LABELS, "eigs.profile_key": PROFILE_NOUNS,
-        "mentors.profile_key": PROFILE_NOUNS, "profile_key": PROFILE_NOUNS,
+        "promotion": promotions, "skills": SKILL_LABELS, "duration_months": durations,
+        "eigs.profile_key": PROFILE_NOUNS, "mentors.profile_key": PROFILE_NOUNS, "profile_key": PROFILE_NOUNS,
     })
 
 
@@ -124,7 +126,8 @@ def _what(query: Query, vocabulary: Vocabulary, filters: tuple[Filter, ...]) -> 
     trades = [c for c in filters if c.field.endswith(".profile_key")]
     if trades:
         plural = _join([vocabulary.name(trades[0].field, value) for value in trades[0].values])
-    if query.measure == "eigs" and any(c.field == "promotion" and c.values == ("dig",) for c in filters):
+    if query.measure == "eigs" and any(c.field == "promotion" and c.op == "in" and c.values == ("dig",)
+                                       for c in filters):
         plural = "designers d’intérêt général (DIG)"
     phrases = [condition_phrase(c, vocabulary) for c in filters if not c.field.endswith(".profile_key")]
     if query.min_items:
