@@ -196,6 +196,11 @@ def test_real_data_negatives(real_data, question):
         ("Quels défis mobilisent 2 compétences ?", ["Alpha", "Gamma", "Zeta"]),
         ("Répartition des fiches de personnes.yml par profil", ["Mentor (5", "Accompagnement (1"]),
         ("Combien de personnes étaient actives en 2019 d'après personnes.yml ?", 4),
+        ("Quelle est la taille moyenne des équipes ?", ["Nombre moyen d’EIG par défi", 1.3]),
+        ("Nombre moyen de mentors par défi ?", 1.2),
+        ("Combien de défis entre 2017 et 2018 ?", 3),
+        ("Combien de défis portés par la Cour des comptes ?", ["Nombre de défis portés par « Cour des comptes »", 2]),
+        ("Quels mentors ont suivi au moins deux défis ?", "Marc Mentor"),
     ],
 )
 def test_phrasings_of_each_operation(data, question, expected):

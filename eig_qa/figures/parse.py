@@ -37,6 +37,9 @@ _PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuai
 _PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
 _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
+_GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
+_TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
+_YEAR_RANGE = re.compile(r"\b(?:entre|de) (20\d\d) (?:et|a) (20\d\d)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
 _WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
@@ -120,7 +123,11 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
             filters.append(Filter("promotion", "not_in", ("dig",)))
         else:
             filters.append(Filter("promotion", "in", tuple(sorted(selection.promotions))))
-    if selection.year is not None:
+    span = _YEAR_RANGE.search(text)
+    if span:
+        first, last = sorted((int(span.group(1)), int(span.group(2))))
+        filters.append(Filter("year", "in", tuple(range(first, last + 1))))
+    elif selection.year is not None:
         filters.append(Filter("year", "in", (selection.year,)))
     if selection.administration:
         filters.append(Filter("administration", "contains", (selection.administration,)))
@@ -186,8 +193,10 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     """The query a recognised question asks, or None when it does not ask for a figure."""
     text = legacy.text
     question = question or text
-    group = _GROUPS.get(legacy.dimension) if legacy.dimension else None
-    if legacy.dimension == "profiles":
+    # "par promotion" groups; "portés par le ministère" names who, it does not group.
+    grouped = legacy.dimension and _GROUPING.search(text)
+    group = _GROUPS.get(legacy.dimension) if grouped else None
+    if grouped and legacy.dimension == "profiles":
         group = "eigs.profile_key"
     if re.search(r"\brepartition\b", text) and group is None:
         group = _GROUPS.get(legacy.counted) if legacy.counted in _GROUPS else None
@@ -200,6 +209,10 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     measure = _MEASURES.get(subject) if subject != "defis" else None
     if subject == "duration" or (operation in ("mean", "median", "max", "min") and re.search(r"\bduree", text)):
         measure = "duration_months"
+    if operation in ("mean", "median", "max", "min", "sum"):
+        if _TEAM.search(text) or measure == "eigs":
+            measure = "n_eigs"  # "taille moyenne des équipes", "EIG en moyenne par défi"
+        measure = {"mentors": "n_mentors", "skills": "n_skills"}.get(measure, measure)
     several = _SEVERAL.search(text)
     filters = _base_filters(legacy, data, text)
     filters += _size_filters(text, measure)
@@ -289,9 +302,9 @@ def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     """Every rule that reads part of a question, and the names of the data's cities and profiles."""
     names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
     # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
-    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _WITHOUT_CODE, _CODE, _MOST, _LEAST,
-             rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN, rec._DURATION,
-             rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
+    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _TEAM, _YEAR_RANGE, _WITHOUT_CODE, _CODE,
+             _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN,
+             rec._DURATION, rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
     words = [rec._SOURCE_CODE, *_SKILLS.values(), *rec._PROFILES.values(), *rec._ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))
 

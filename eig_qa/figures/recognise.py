@@ -112,6 +112,7 @@ annees distinctes interet general
 _KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 # Words that carry no condition: articles, pronouns, auxiliaries and the verbs of asking for a figure.
 _FILLER_TEXT = """
+suivi suivis suivie suivies suit suivent encadre encadres encadrent accompagne accompagnes accompagnent
 a ai as au aux avec avoir ont eu ete etait etaient est sont sera c ce ces cet cette ca d de des du en et ou la le
 les l leur leurs un une il ils elle elles on y t se s qu que qui quoi quel quelle quels quelles lequel laquelle dans
 sur pour par parmi entre chez sous avant apres selon d apres ne n pas plus moins tres bien tout tous toute toutes

@@ -28,15 +28,15 @@ NOUNS = {
     ("people", "profile"): ("profil", "profils"),
     ("people", "years"): ("année", "années"),
 }
-# Numeric fields: name, grammatical gender, unit.
+# Numeric fields: noun, grammatical gender, unit, and what follows the adjective ("nombre moyen d’EIG par défi").
 MEASURES = {
-    "duration_months": ("durée", "f", "mois"),
-    "n_eigs": ("nombre d’EIG par défi", "m", "EIG"),
-    "n_mentors": ("nombre de mentors par défi", "m", "mentors"),
-    "n_skills": ("nombre de compétences par défi", "m", "compétences"),
-    "year": ("année", "f", ""),
-    "n_years": ("nombre d’années par personne", "m", "années"),
-    "n_fiche_defis": ("nombre de défis par personne", "m", "défis"),
+    "duration_months": ("durée", "f", "mois", ""),
+    "n_eigs": ("nombre", "m", "EIG", "d’EIG par défi"),
+    "n_mentors": ("nombre", "m", "mentors", "de mentors par défi"),
+    "n_skills": ("nombre", "m", "compétences", "de compétences par défi"),
+    "year": ("année", "f", "", ""),
+    "n_years": ("nombre", "m", "années", "d’années par personne"),
+    "n_fiche_defis": ("nombre", "m", "défis", "de défis par personne"),
 }
 ADJECTIVES = {
     "mean": ("moyen", "moyenne"), "median": ("médian", "médiane"), "min": ("minimal", "minimale"),
@@ -98,11 +98,11 @@ def condition_phrase(condition: Filter, vocabulary: Vocabulary) -> str:
     numeric = {"ge": f"au moins {few}", "le": f"au plus {few}", "in": few, "not_in": f"autre que {few}"}
     phrases = {
         "year": f"de l’année {few}",
-        "administration": f"portés par « {few} »",
+        "administration": f"portés par « {few} »" if op == "contains" else f"au libellé d’administration « {few} »",
         "ministry": f"du « {few} »",
         "city": f"situés à {few}",
         "duration_months": f"d’une durée {'de ' if op == 'in' else 'd’' if op in ('ge', 'le') else ''}"
-                           f"{numeric.get(op, few)} mois",
+                           f"{numeric.get(op, few).replace(' mois', '')} mois",
         "source_code": "dont le code source est publié" if op == "present" else "sans code source publié",
         "website": "dont le site web est renseigné" if op == "present" else "sans site web",
         "n_eigs": f"menés par {numeric.get(op, few)} EIG",
@@ -156,8 +156,8 @@ def _label(result: Result, vocabulary: Vocabulary) -> tuple[str, str]:
         _, part_where = _what(replace_measure(query), vocabulary, query.part)
         return f"Part des {part}{part_where} parmi les {noun}{where}".replace("  ", " "), "%"
     if operation in ADJECTIVES:
-        measure, gender, unit = MEASURES.get(query.measure, (query.measure, "m", ""))
-        adjective = ADJECTIVES[operation][gender == "f"]
+        measure, gender, unit, complement = MEASURES.get(query.measure, (query.measure, "m", "", ""))
+        adjective = ADJECTIVES[operation][gender == "f"] + (" " + complement if complement else "")
         items = NOUNS.get((query.entity, None), ("", query.entity))[1]
         return f"{measure[:1].upper()}{measure[1:]} {adjective} des {items}{where}{by}", unit
     if operation in ("argmax", "argmin"):
@@ -166,10 +166,10 @@ def _label(result: Result, vocabulary: Vocabulary) -> tuple[str, str]:
             dimension = DIMENSIONS.get(query.group_by, query.group_by)
             return f"{dimension[:1].upper()}{dimension[1:]} comptant {most} de {noun}{where}", ""
         if query.measure in MEASURES:
-            measure = MEASURES[query.measure][0]
+            measure, _, unit, complement = MEASURES[query.measure]
             items = NOUNS.get((query.entity, None), ("", query.entity))[0]
-            extreme = "le plus grand" if operation == "argmax" else "le plus petit"
-            return f"{items[:1].upper()}{items[1:]} au {measure} {extreme}{where}", ""
+            counted = f"{most} de {unit}" if complement else f"au {measure} {most} grand{'e' * (measure[-1] == 'e')}"
+            return f"{items[:1].upper()}{items[1:]} comptant {counted}{where}", ""
         single = NOUNS.get((query.entity, query.measure), (noun, noun))[0]
         return f"{single[:1].upper()}{single[1:]} présent dans {most} de défis{where}", ""
     if operation == "list":
@@ -194,7 +194,7 @@ def value_text(result: Result, vocabulary: Vocabulary, unit: str):
         elif query.group_by is None:
             nouns = ("défi", "défis")
         if query.operation in ADJECTIVES:
-            nouns = (MEASURES.get(query.measure, ("", "", ""))[2],) * 2
+            nouns = (MEASURES.get(query.measure, ("", "", "", ""))[2],) * 2
         parts = [f"{vocabulary.name(field_name, name)} ({_number(count)} {nouns[1 if count > 1 else 0]})"
                  for name, count in value.items()]
         return ", ".join(parts) or "aucun"
