@@ -75,8 +75,7 @@ def _with_promotions(query: Query, promotions: Sequence[str]) -> Query | None:
     if not wanted:
         return None
     kept = tuple(c for c in query.filters if c.field != "promotion")
-    return replace(query, filters=(*kept, Filter("promotion", "in", tuple(wanted))),
-                   versus=tuple(c for c in query.versus if c.field != "promotion") or query.versus)
+    return replace(query, filters=(*kept, Filter("promotion", "in", tuple(wanted))))
 
 
 def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = (),

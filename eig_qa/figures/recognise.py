@@ -83,11 +83,6 @@ _BREAKDOWN = re.compile(r"\b(?:par|selon|chaque|repartition)\b")
 _OF = re.compile(r"\b(?:de|d|des|du)$")
 _DIRECTORY = re.compile(r"\b(?:annuaire|communaute|repertoire|referencees?|fiches?)\b")
 
-# Which dimension of the figures a subject noun names when it follows "par" or "quel…".
-_DIMENSIONS = {
-    "promotions": "promotions", "years": "year", "skills": "skill", "profiles": "profile", "cities": "city",
-    "duration": "duration_months", "ministries": "administration", "administrations": "administrations",
-}
 _ASPECTS = {
     "administration": r"administrations?|ministeres?|portes?|porteurs?|structures?|institutions?",
     "promotion": rf"{_PROMO}|annees?|quand|date|lances?",
@@ -98,7 +93,6 @@ _ASPECTS = {
     "skills": r"competences?|skills?",
     "key_figures": r"chiffres? cles|chiffres?|resultats?|impacts?|bilan|indicateurs?|realisations?",
 }
-_DEFAULT_ASPECTS = ("administration", "promotion", "team", "key_figures")
 
 # Words of the rules above, to which a mistyped question word is corrected.
 _KEYWORD_TEXT = """

@@ -29,16 +29,6 @@ class Entity:
         table = self.table
         return [name for name in table.columns if is_numeric_dtype(table[name]) and not is_bool_dtype(table[name])]
 
-    def dimensions(self) -> list[str]:
-        """Columns that group items: text or numbers taking few distinct values, and every list field."""
-        table = self.table
-        scalar = [
-            column for column in table.columns
-            if column != self.key and table[column].map(_hashable).all()
-            and 1 < table[column].nunique() <= max(12, len(table) // 3)
-        ]
-        return scalar + list(self.lists)
-
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -49,9 +39,6 @@ class Dataset:
     def __getitem__(self, name: str) -> Entity:
         return self.entities[name]
 
-
-def _hashable(value: Any) -> bool:
-    return not isinstance(value, (list, tuple, set, dict))
 
 
 def _is_list(series: pd.Series) -> bool:
