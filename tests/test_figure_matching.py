@@ -201,6 +201,11 @@ def test_real_data_negatives(real_data, question):
         ("Combien de défis entre 2017 et 2018 ?", 3),
         ("Combien de défis portés par la Cour des comptes ?", ["Nombre de défis portés par « Cour des comptes »", 2]),
         ("Quels mentors ont suivi au moins deux défis ?", "Marc Mentor"),
+        ("Combien de défis ont été menés par plus d'un EIG ?", ["Alpha", "Gamma", 2]),
+        ("Combien de défis ont au moins 2 mentors ?", ["Beta", 1]),
+        ("Quel défi a duré le plus longtemps ?", ["Défi à la durée la plus grande", "Gamma (12 mois)"]),
+        ("Combien de défis font appel au dev et à la data science ?", ["Alpha", "Zeta", 2]),
+        ("Combien d'EIG par profil dans la promo 1 ?", ["EIG 1", "data scientists (1 EIG)"]),
     ],
 )
 def test_phrasings_of_each_operation(data, question, expected):
@@ -220,6 +225,18 @@ def test_what_cannot_be_computed_gets_no_figure_and_says_why(data, question, unk
     assert figures_for_question(question, data) == []
     notice = figure_notice(question, data)
     assert unknown in notice and "je ne sais pas calculer" in notice
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel est le nombre total de mentors et d'EIG ?",
+        "Combien de personnes ont participé à plus d'une promotion ?",
+        "Combien de défis ont un développeur ?",
+    ],
+)
+def test_what_one_query_cannot_say_gets_no_figure(data, question):
+    assert figures_for_question(question, data) == []
 
 
 def test_questions_for_the_documents_get_no_notice(data):

@@ -30,16 +30,25 @@ _DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
 _SEVERAL = re.compile(
     rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
 )
-_TEAM_SIZE = re.compile(rf"\b(?:{'|'.join(_TEAMS)})\b|\b{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b")
+_TEAM_SIZE = re.compile(
+    rf"\b(?:{'|'.join(_TEAMS)})\b"
+    rf"|\b(?:(plus de|plus d|moins de|moins d|au moins|au plus) )?{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b"
+)
+_BOUNDS = {"plus de": ("ge", 1), "plus d": ("ge", 1), "au moins": ("ge", 0), "moins de": ("le", -1),
+           "moins d": ("le", -1), "au plus": ("le", 0), None: ("in", 0)}
 _NEITHER = re.compile(rf"\bni {_NUMBER} ni {_NUMBER} mois\b")
 _MONTHS_BOUND = re.compile(rf"\b(plus de|moins de|au moins|au plus) {_NUMBER} mois\b")
-_PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuaire|profil \w+|actives?|activite)\b")
+_PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuaire|actives?|activite)\b")
+# Two things counted at once ("mentors et EIG"): one figure cannot answer.
+_TWO_SUBJECTS = re.compile(r"\b(mentors?|eigs?|defis?) et (?:d |de |des |les )?(mentors?|eigs?|defis?)\b")
+_LONGEST = re.compile(r"\ble plus longtemps\b|\ble moins longtemps\b")
 _PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
 _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
 _TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
 _YEAR_RANGE = re.compile(r"\b(?:entre|de) (20\d\d) (?:et|a) (20\d\d)\b")
+_CODE_WORDS = re.compile(r"\b(?:du |le |leur |son )?code (?:open source|ouvert|libre)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
 _WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
@@ -104,11 +113,11 @@ def _size_filters(text: str, measure: str | None) -> list[Filter]:
         if match.group(0) in _TEAMS:
             filters.append(Filter("n_eigs", "in", (_TEAMS[match.group(0)],)))
             continue
-        noun = match.group(2).rstrip("s")
-        before = text[: match.start()].split()[-1:]
-        if before in (["combien"], ["de"]) or (noun == "mentor" and measure == "mentors"):
-            continue  # "combien de 3 …" cannot happen; "de 2 EIG" after a count is a size
-        filters.append(Filter(_SIZES[noun], "in", (_number(match.group(1)),)))
+        noun = match.group(3).rstrip("s")
+        if noun == "mentor" and measure == "mentors":
+            continue
+        op, shift = _BOUNDS[match.group(1)]  # "plus de 3 EIG" is 4 or more
+        filters.append(Filter(_SIZES[noun], op, (_number(match.group(2)) + shift,)))
     return filters
 
 
@@ -203,8 +212,14 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     operation = _operation(legacy, text, group is not None, question)
     if operation is None:
         return None
-    if _PEOPLE_FILE.search(text) and not legacy.selection.defis:
-        return _people_query(legacy, data, text, operation)
+    if _PEOPLE_FILE.search(text) or _directory_profile(text, data):
+        return _people_query(legacy, data, text, operation) if not legacy.selection.defis else None
+    two = _TWO_SUBJECTS.search(text)
+    if two and two.group(1).rstrip("s") != two.group(2).rstrip("s"):
+        return None
+    if _LONGEST.search(question) and (legacy.asked == "defis" or legacy.counted == "defis"):
+        extreme = "argmax" if "plus" in _LONGEST.search(question).group(0) else "argmin"
+        return Query("defis", "duration_months", extreme, tuple(_base_filters(legacy, data, text)))
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
     measure = _MEASURES.get(subject) if subject != "defis" else None
     if subject == "duration" or (operation in ("mean", "median", "max", "min") and re.search(r"\bduree", text)):
@@ -216,14 +231,21 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     several = _SEVERAL.search(text)
     filters = _base_filters(legacy, data, text)
     filters += _size_filters(text, measure)
+    if several and several.group(3).startswith("promo"):
+        return None  # "plus d'une promotion": the engine counts défis per person, not promotions
     if several and several.group(3).startswith("annee"):
         return Query("people", None, "count" if operation == "count" else "list", (Filter("n_years", "ge", (2,)),))
     min_items = _number(several.group(1) or several.group(2) or "2") if several and measure in ("eigs", "mentors") \
         else None
-    if legacy.selection.profile:
+    profile = legacy.selection.profile
+    if profile == "développeur" and any(c.field == "skills" and "dev" in c.values for c in filters):
+        profile = None  # "au dev" named the skill, not the trade
+    if profile and subject == "defis":
+        return None  # défis that have an EIG of a trade: not a query of this model
+    if profile:
         measure = measure or "eigs"
         if operation != "share":
-            filters.append(Filter("eigs.profile_key", "in", (legacy.selection.profile,)))
+            filters.append(Filter("eigs.profile_key", "in", (profile,)))
     if operation in ("argmax", "argmin"):
         return _ranking(legacy, measure, filters, operation, text)
     if operation == "difference":
@@ -232,7 +254,7 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
         return Query("defis", measure, "difference", (*kept, Filter("promotion", "in", (first,))),
                      versus=(Filter("promotion", "in", (second,)),))
     if operation == "share":
-        return _share(legacy, measure, filters)
+        return _share(profile, measure, filters)
     if group == "eigs.profile_key" and measure is None:
         measure = "eigs"
     if operation == "list" and measure is None and subject not in ("defis", None):
@@ -262,10 +284,10 @@ def _ranking(legacy: _Query, measure: str | None, filters: list[Filter], operati
     return None
 
 
-def _share(legacy: _Query, measure: str | None, filters: list[Filter]) -> Query | None:
+def _share(profile: str | None, measure: str | None, filters: list[Filter]) -> Query | None:
     """A part among a whole: a trade among the EIG, or défis meeting a condition among those of the promotions."""
-    if legacy.selection.profile:
-        part = (Filter("eigs.profile_key", "in", (legacy.selection.profile,)),)
+    if profile:
+        part = (Filter("eigs.profile_key", "in", (profile,)),)
         return Query("defis", "eigs", "share", tuple(filters), part=part)
     whole = tuple(c for c in filters if c.field in ("promotion", "year"))
     part = tuple(c for c in filters if c.field not in ("promotion", "year"))
@@ -303,8 +325,9 @@ def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
     # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
     rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _TEAM, _YEAR_RANGE, _WITHOUT_CODE, _CODE,
-             _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK, rec._PER, rec._BREAKDOWN,
-             rec._DURATION, rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
+             _CODE_WORDS, _LONGEST, _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK,
+             rec._PER, rec._BREAKDOWN, rec._DURATION, rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE,
+             _PEOPLE_FILE, _WEBSITE)
     words = [rec._SOURCE_CODE, *_SKILLS.values(), *rec._PROFILES.values(), *rec._ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))
 
@@ -314,3 +337,13 @@ def leftover_words(text: str, patterns: tuple[re.Pattern, ...]) -> list[str]:
     for pattern in patterns:
         text = pattern.sub(" ", text)
     return [word for word in text.split() if word not in rec.FILLER and not word.isdigit() and len(word) > 1]
+
+
+def _directory_profile(text: str, data: StructuredData) -> bool:
+    """Whether the question names a profile of personnes.yml that no EIG has (« Mentor », « Accompagnement »)."""
+    label = _PROFILE_LABEL.search(text)
+    if not label:
+        return False
+    profiles = rec._lexicon(data).profiles
+    word = fold(label.group(1).split()[0])
+    return word in profiles and not any(re.fullmatch(pattern, word) for pattern in rec._PROFILES.values())

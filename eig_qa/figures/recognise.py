@@ -49,7 +49,7 @@ _SKILLS = {
     "dataengineering": r"data ?engineering|ingenierie (?:des|de) donnees",
     "geomatique": r"geomatique",
     "design": r"design",
-    "dev": r"developpement(?! durable)|competences? (?:en )?dev|du dev",
+    "dev": r"developpement(?! durable)|competences? (?:en )?dev|(?:du|au|le|en) dev",
 }
 _PROFILES = {
     "développeur": r"developpeu(?:r|se)s?|devs?",
@@ -101,7 +101,8 @@ cinquieme sixieme designers designer designeuse designeuses developpeurs develop
 mentors mentor administration administrations ministere ministeres competence competences pourcentage proportion
 entrepreneurs entrepreneur personnes personne talents profils profil metiers villes ville duree source sources
 science scientist scientists engineering engineer engineers geomatique quelle quelles quels repartition annee
-annees distinctes interet general
+annees distinctes interet general difference ecart moyenne moyen mediane maximum minimum binome trinome plusieurs
+longtemps proportion
 """
 _KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 # Words that carry no condition: articles, pronouns, auxiliaries and the verbs of asking for a figure.
@@ -231,6 +232,7 @@ def _lexicon(data: StructuredData) -> _Lexicon:
     cities = {fold(city): city for city in data.defis["city"].dropna().unique()}
     words = set(_KEYWORDS) | FILLER | {token for administration in administrations for token in administration.tokens}
     words |= {token for city in cities for token in city.split()}
+    words |= {token for profile in data.people["profile"].unique() for token in fold(profile).split()}
     return _Lexicon(
         administrations, acronyms, initials, defis, guarded, cities, frozenset(words),
         frozenset(data.promotions["promotion"]), frozenset(int(year) for year in data.defis["year"]),

@@ -166,10 +166,12 @@ def _label(result: Result, vocabulary: Vocabulary) -> tuple[str, str]:
             dimension = DIMENSIONS.get(query.group_by, query.group_by)
             return f"{dimension[:1].upper()}{dimension[1:]} comptant {most} de {noun}{where}", ""
         if query.measure in MEASURES:
-            measure, _, unit, complement = MEASURES[query.measure]
+            measure, gender, unit, complement = MEASURES[query.measure]
             items = NOUNS.get((query.entity, None), ("", query.entity))[0]
-            counted = f"{most} de {unit}" if complement else f"au {measure} {most} grand{'e' * (measure[-1] == 'e')}"
-            return f"{items[:1].upper()}{items[1:]} comptant {counted}{where}", ""
+            size = ("grand" if operation == "argmax" else "petit") + ("e" if gender == "f" else "")
+            counted = f"comptant {most} de {unit}" if complement else \
+                f"{'à la' if gender == 'f' else 'au'} {measure} {'la' if gender == 'f' else 'le'} plus {size}"
+            return f"{items[:1].upper()}{items[1:]} {counted}{where}", ""
         single = NOUNS.get((query.entity, query.measure), (noun, noun))[0]
         return f"{single[:1].upper()}{single[1:]} présent dans {most} de défis{where}", ""
     if operation == "list":
