@@ -309,7 +309,9 @@ def parse_question(question: str, data: StructuredData) -> Parsed:
     named = {token for name in legacy.selection.defis for token in fold(name).split()}
     left = tuple(word for word in leftover_words(legacy.text, _patterns(data))
                  if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=0.8))
-    asks = _operation(legacy, legacy.text, legacy.dimension is not None, fold(question)) is not None
+    # A figure is asked for when something is computed ("combien de défis", "durée moyenne"), not only named.
+    operation = _operation(legacy, legacy.text, legacy.dimension is not None, fold(question))
+    asks = operation not in (None, "list") and (legacy.counted is not None or operation != "count")
     if left:
         return Parsed(None, query, left, legacy, asks)
     return Parsed(query, legacy=legacy, asks_figure=asks)
