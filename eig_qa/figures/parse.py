@@ -198,45 +198,66 @@ def _people_query(legacy: _Query, data: StructuredData, text: str, operation: st
     return Query("people", None, "count" if group else operation, tuple(filters), group)
 
 
+def _grouping(legacy: _Query, text: str) -> str | None:
+    """The dimension a question groups by: "par promotion" groups, "portés par le ministère" names who."""
+    if legacy.dimension and _GROUPING.search(text):
+        return "eigs.profile_key" if legacy.dimension == "profiles" else _GROUPS.get(legacy.dimension)
+    if re.search(r"\brepartition\b", text):
+        return _GROUPS.get(legacy.counted)
+    return None
+
+
+def _measure(subject: str | None, operation: str, text: str) -> str | None:
+    """What is measured: the items (None), a list's values, a column, or a numeric field for means and extremes."""
+    measure = _MEASURES.get(subject) if subject != "defis" else None
+    if subject == "duration" or (operation in ("mean", "median", "max", "min") and re.search(r"\bduree", text)):
+        return "duration_months"
+    if operation in ("mean", "median", "max", "min", "sum"):
+        if _TEAM.search(text) or measure == "eigs":
+            return "n_eigs"  # "taille moyenne des équipes", "EIG en moyenne par défi"
+        return {"mentors": "n_mentors", "skills": "n_skills"}.get(measure, measure)
+    return measure
+
+
+def _special(legacy: _Query, data: StructuredData, text: str, question: str,
+             operation: str) -> tuple[bool, Query | None]:
+    """Questions with a shape of their own (fiches of personnes.yml, two subjects, the longest défi): (True, query).
+
+    (False, None) when the question has none of these shapes."""
+    if _PEOPLE_FILE.search(text) or _directory_profile(text, data):
+        return True, None if legacy.selection.defis else _people_query(legacy, data, text, operation)
+    two = _TWO_SUBJECTS.search(text)
+    if two and two.group(1).rstrip("s") != two.group(2).rstrip("s"):
+        return True, None  # "mentors et EIG": one figure cannot answer
+    longest = _LONGEST.search(question)
+    if longest and "defis" in (legacy.asked, legacy.counted):
+        extreme = "argmax" if "plus" in longest.group(0) else "argmin"
+        return True, Query("defis", "duration_months", extreme, tuple(_base_filters(legacy, data, text)))
+    several = _SEVERAL.search(text)
+    if several and several.group(3).startswith("promo"):
+        return True, None  # "plus d'une promotion": the engine counts défis per person, not promotions
+    if several and several.group(3).startswith("annee"):
+        several_years = (Filter("n_years", "ge", (2,)),)
+        return True, Query("people", None, "count" if operation == "count" else "list", several_years)
+    return False, None
+
+
 def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query | None:
     """The query a recognised question asks, or None when it does not ask for a figure."""
     text = legacy.text
     question = question or text
-    # "par promotion" groups; "portés par le ministère" names who, it does not group.
-    grouped = legacy.dimension and _GROUPING.search(text)
-    group = _GROUPS.get(legacy.dimension) if grouped else None
-    if grouped and legacy.dimension == "profiles":
-        group = "eigs.profile_key"
-    if re.search(r"\brepartition\b", text) and group is None:
-        group = _GROUPS.get(legacy.counted) if legacy.counted in _GROUPS else None
+    group = _grouping(legacy, text)
     operation = _operation(legacy, text, group is not None, question)
     if operation is None:
         return None
-    if _PEOPLE_FILE.search(text) or _directory_profile(text, data):
-        return _people_query(legacy, data, text, operation) if not legacy.selection.defis else None
-    two = _TWO_SUBJECTS.search(text)
-    if two and two.group(1).rstrip("s") != two.group(2).rstrip("s"):
-        return None
-    if _LONGEST.search(question) and (legacy.asked == "defis" or legacy.counted == "defis"):
-        extreme = "argmax" if "plus" in _LONGEST.search(question).group(0) else "argmin"
-        return Query("defis", "duration_months", extreme, tuple(_base_filters(legacy, data, text)))
+    handled, special = _special(legacy, data, text, question, operation)
+    if handled:
+        return special
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
-    measure = _MEASURES.get(subject) if subject != "defis" else None
-    if subject == "duration" or (operation in ("mean", "median", "max", "min") and re.search(r"\bduree", text)):
-        measure = "duration_months"
-    if operation in ("mean", "median", "max", "min", "sum"):
-        if _TEAM.search(text) or measure == "eigs":
-            measure = "n_eigs"  # "taille moyenne des équipes", "EIG en moyenne par défi"
-        measure = {"mentors": "n_mentors", "skills": "n_skills"}.get(measure, measure)
+    measure = _measure(subject, operation, text)
+    filters = _base_filters(legacy, data, text) + _size_filters(text, measure)
     several = _SEVERAL.search(text)
-    filters = _base_filters(legacy, data, text)
-    filters += _size_filters(text, measure)
-    if several and several.group(3).startswith("promo"):
-        return None  # "plus d'une promotion": the engine counts défis per person, not promotions
-    if several and several.group(3).startswith("annee"):
-        return Query("people", None, "count" if operation == "count" else "list", (Filter("n_years", "ge", (2,)),))
-    min_items = _number(several.group(1) or several.group(2) or "2") if several and measure in ("eigs", "mentors") \
-        else None
+    least = _number(several.group(1) or several.group(2) or "2") if several else None
     profile = legacy.selection.profile
     if profile == "développeur" and any(c.field == "skills" and "dev" in c.values for c in filters):
         profile = None  # "au dev" named the skill, not the trade
@@ -259,8 +280,9 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
         measure = "eigs"
     if operation == "list" and measure is None and subject not in ("defis", None):
         return None
-    if measure in ("skills",) and group is None and operation == "count" and re.search(r"\bpar\b", text):
+    if measure == "skills" and group is None and operation == "count" and re.search(r"\bpar\b", text):
         group = "skills"
+    min_items = least if measure in ("eigs", "mentors") else None
     return Query("defis", measure, operation, tuple(filters), group, min_items=min_items)
 
 
