@@ -262,3 +262,10 @@ def test_the_promotion_filter_narrows_the_figures_and_says_so(data):
     assert "promotions EIG 1, EIG 4 (filtre)" in both[0].scope
     # A question about a promotion the filter leaves out gets no figure rather than another promotion's.
     assert figures_for_question("Combien de défis de la promotion 2 ?", data, promotions=["4"]) == []
+    assert figures_for_question("Combien d'EIG de plus en promo 1 qu'en promo 4 ?", data, promotions=["1"]) == []
+    # The fiches of personnes.yml have no promotion: the filter does not apply, and the scope does not claim it.
+    people = figures_for_question("Combien de personnes au profil Mentor ?", data, promotions=["4"])
+    assert people[0].value == 5 and "(filtre)" not in people[0].scope
+    # Numbers stated in the documents are left out under the filter.
+    stated = figures_for_question("Combien de défis au total ?", data, PASSAGES, promotions=["1"])
+    assert [figure.value for figure in stated] == [2, "Alpha, Beta"]

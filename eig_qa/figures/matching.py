@@ -91,17 +91,21 @@ def figures_for_question(question: str, data: StructuredData | None, passages: S
     if parsed.query is None or (named and parsed.query.operation == "list" and parsed.query.measure is None):
         return _defi_facts(parsed.legacy, data) if named else []
     query = parsed.query
-    if promotions and query.entity == "defis":
+    narrowed = bool(promotions) and query.entity == "defis"
+    if narrowed:
+        if query.operation == "difference":
+            return []  # it compares two promotions: the page's filter cannot narrow that
         query = _with_promotions(query, promotions)
-        if query is None or query.operation == "difference":
+        if query is None:
             return []  # the question is about promotions the filter leaves out
     try:
         main = run_query(data, query)
         computed = [main, *(run_query(data, extra) for extra in _companions(query, main, data))]
     except QueryError:
         return []
-    if promotions:
-        computed = [replace(figure, scope=f"{figure.scope} ; {_filter_scope(data, promotions)}") for figure in computed]
+    if narrowed:
+        # Numbers stated in the documents are about the whole programme or their own promotion, not the filter's.
+        return [replace(figure, scope=f"{figure.scope} ; {_filter_scope(data, promotions)}") for figure in computed]
     return computed + _published(parsed.legacy, computed, passages, data)
 
 
