@@ -163,6 +163,25 @@ def test_other_phrasings_on_real_data(real_data, question, expected):
     assert figures_contain(figures_for_question(question, real_data), expected)
 
 
+# The kinds of question the issue found missing (written after the dev set), on the real data.
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de défis au total, DIG compris ?", 71),
+        ("durée moyenne des défis DIG", 8.1),
+        ("Quel défi compte le plus de mentors ?", ["Plume", 5]),
+        ("Quel agent est mentor du plus de défis ?", ["Daniel Ansellem", 4]),
+        ("Quels EIG ont participé à plus d'un défi ?",
+         ["Antoine Augusti", "Bastien Guerry", "Jean-Baptiste Le Dévéhat"]),
+        ("Combien de défis de la promo 2 ont été menés par un binôme ?", 9),
+        ("Combien d'EIG de plus en promo 4 qu'en promo 3 ?", 9),
+    ],
+)
+def test_the_issue_phrasings_on_real_data(real_data, question, expected):
+    figures = figures_for_question(question, real_data)
+    assert figures_contain(figures[:1], expected), [f"{figure.label} = {figure.value}" for figure in figures]
+
+
 @pytest.mark.parametrize("question", NOT_ABOUT_FIGURES)
 def test_real_data_negatives(real_data, question):
     assert figures_for_question(question, real_data) == []

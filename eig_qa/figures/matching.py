@@ -20,8 +20,7 @@ MAX_LISTED = 10  # a count comes with the names counted when there are this few
 
 
 def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]:
-    """Figures that put a count in context: the names when few, the count without DIG when DIG was counted, the
-    count of the exact administration label when directions were counted with it."""
+    """Figures that put a count in context: the exact administration label, the names when few, without DIG."""
     extra = []
     count = query.operation == "count" and query.group_by is None
     labels = _lexicon(data).administration_labels
@@ -80,9 +79,7 @@ def _with_promotions(query: Query, promotions: Sequence[str]) -> Query | None:
 
 def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = (),
                          promotions: Sequence[str] = ()) -> list[Figure]:
-    """Return the few key figures that answer the question exactly; [] when it is not about these facts.
-
-    `promotions` (codes chosen in the page's filter) narrows every figure to them."""
+    """The key figures that answer the question exactly, narrowed to the page's `promotions`; [] when none does."""
     if data is None or not isinstance(question, str) or not question.strip():
         return []
     parsed = parse_question(question, data)

@@ -221,9 +221,7 @@ def _measure(subject: str | None, operation: str, text: str) -> str | None:
 
 def _special(legacy: _Query, data: StructuredData, text: str, question: str,
              operation: str) -> tuple[bool, Query | None]:
-    """Questions with a shape of their own (fiches of personnes.yml, two subjects, the longest défi): (True, query).
-
-    (False, None) when the question has none of these shapes."""
+    """(True, query) for a question of its own shape (personnes.yml, two subjects, longest défi), else (False, None)."""
     if _PEOPLE_FILE.search(text) or _directory_profile(text, data):
         return True, None if legacy.selection.defis else _people_query(legacy, data, text, operation)
     two = _TWO_SUBJECTS.search(text)
