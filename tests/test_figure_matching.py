@@ -225,6 +225,12 @@ def test_real_data_negatives(real_data, question):
         ("Quel défi a duré le plus longtemps ?", ["Défi à la durée la plus grande", "Gamma (12 mois)"]),
         ("Combien de défis font appel au dev et à la data science ?", ["Alpha", "Zeta", 2]),
         ("Combien d'EIG par profil dans la promo 1 ?", ["EIG 1", "data scientists (1 EIG)"]),
+        ("Combien de défis dans la promo un ?", ["EIG 1", 2]),
+        ("Combien d'EIG DIG compris ?", 7),
+        ("Combien de défis comptaient 2 EIG ou plus ?", ["au moins 2 EIG", 2]),
+        ("Quel est le nombre maximum d'EIG dans un défi ?", ["Nombre maximal d’EIG par défi", 2]),
+        ("Quelle compétence est la moins demandée ?", "design (2 défis)"),
+        ("Part des défis de la promo 1 avec du code publié ?", 50.0),
     ],
 )
 def test_phrasings_of_each_operation(data, question, expected):
@@ -252,6 +258,7 @@ def test_what_cannot_be_computed_gets_no_figure_and_says_why(data, question, unk
         "Quel est le nombre total de mentors et d'EIG ?",
         "Combien de personnes ont participé à plus d'une promotion ?",
         "Combien de défis ont un développeur ?",
+        "Quel est le nombre maximum de défis ?",
     ],
 )
 def test_what_one_query_cannot_say_gets_no_figure(data, question):

@@ -35,7 +35,7 @@ def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]
     whole = count or (query.operation == "share" and query.group_by is None)
     if whole and not promotion_filtered and query.entity == "defis" and query.measure in (None, "eigs"):
         extra.append(replace(query, filters=(*query.filters, Filter("promotion", "not_in", ("dig",)))))
-    if query.measure == "mentors" and not query.filters and count:
+    if query.measure == "mentors" and not query.filters and not query.min_items and count:
         # The directory's mentors (personnes.yml) are fewer than the names in the défis' lists.
         extra.append(Query("people", None, "count", (Filter("profile_key", "in", ("mentor",)),)))
     return extra

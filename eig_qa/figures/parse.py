@@ -18,6 +18,7 @@ _NUMBERS = {
 }
 _NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
 _TEAMS = {"binome": 2, "binomes": 2, "trinome": 3, "trinomes": 3, "solo": 1, "seul": 1, "seule": 1}
+_PER_DEFI = r"\b(?:par|dans un|d un|pour un) defi\b"
 _MEAN = re.compile(r"\b(?:moyen|moyenne|moyennes|moyens)\b")
 _MEDIAN = re.compile(r"\bmedian(?:e|es|s)?\b")
 _MAX = re.compile(r"\b(?:maximum|maximale?|max|plus longu?e?s?|plus grande?s?)\b")
@@ -25,7 +26,7 @@ _MIN = re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b"
 _SUM = re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b")
 _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
-_LEAST = re.compile(r"\b(?:le moins|la moins|les moins) (?:de|d)\b|\ble plus petit nombre\b")
+_LEAST = re.compile(rf"\b(?:le|la|les|du|au) moins (?:de|d|souvent|{_POPULAR})\b|\ble plus petit nombre\b")
 _DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
 _SEVERAL = re.compile(
     rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
@@ -33,9 +34,12 @@ _SEVERAL = re.compile(
 _TEAM_SIZE = re.compile(
     rf"\b(?:{'|'.join(_TEAMS)})\b"
     rf"|\b(?:(plus de|plus d|moins de|moins d|au moins|au plus) )?{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b"
+    r"(?: (ou plus|et plus|ou moins|au moins|au plus|minimum|maximum)\b)?"
 )
 _BOUNDS = {"plus de": ("ge", 1), "plus d": ("ge", 1), "au moins": ("ge", 0), "moins de": ("le", -1),
            "moins d": ("le", -1), "au plus": ("le", 0), None: ("in", 0)}
+_AFTER_BOUNDS = {"ou plus": "au moins", "et plus": "au moins", "au moins": "au moins", "minimum": "au moins",
+                 "ou moins": "au plus", "au plus": "au plus", "maximum": "au plus"}
 _NEITHER = re.compile(rf"\bni {_NUMBER} ni {_NUMBER} mois\b")
 _MONTHS_BOUND = re.compile(rf"\b(plus de|moins de|au moins|au plus) {_NUMBER} mois\b")
 _PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuaire|actives?|activite)\b")
@@ -48,7 +52,7 @@ _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
 _TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
 _YEAR_RANGE = re.compile(r"\b(?:entre|de) (20\d\d) (?:et|a) (20\d\d)\b")
-_CODE_WORDS = re.compile(r"\b(?:du |le |leur |son )?code (?:open source|ouvert|libre)\b")
+_CODE_WORDS = re.compile(r"\b(?:du |le |leur |son )?code (?:open source|ouvert|libre|publie)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
 _WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
@@ -116,7 +120,7 @@ def _size_filters(text: str, measure: str | None) -> list[Filter]:
         noun = match.group(3).rstrip("s")
         if noun == "mentor" and measure == "mentors":
             continue
-        op, shift = _BOUNDS[match.group(1)]  # "plus de 3 EIG" is 4 or more
+        op, shift = _BOUNDS[match.group(1) or _AFTER_BOUNDS.get(match.group(4))]  # "plus de 3 EIG": 4 or more
         filters.append(Filter(_SIZES[noun], op, (_number(match.group(2)) + shift,)))
     return filters
 
@@ -166,9 +170,9 @@ def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str
         if pattern.search(text):
             return operation
     if _MOST.search(text) or _LEAST.search(text) or (rec._RANKING.search(text) and legacy.asked in _GROUPS):
-        return "argmax" if _MOST.search(text) else "argmin"
-    if re.search(r"\b(?:duree|durees)\b", text) and (_MAX.search(text) or _MIN.search(text)):
-        return "max" if _MAX.search(text) else "min"
+        return "argmin" if _LEAST.search(text) or re.search(r"\bmoins\b", text) else "argmax"
+    if re.search(r"\b(?:duree|durees)\b|" + _PER_DEFI, text) and (_MAX.search(text) or _MIN.search(text)):
+        return "max" if _MAX.search(text) else "min"  # "durée maximale", "nombre maximum d'EIG dans un défi"
     if has_group or legacy.count:
         return "count"
     if _LIST.search(text) or legacy.asked:
@@ -251,6 +255,8 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     handled, special = _special(legacy, data, text, question, operation)
     if handled:
         return special
+    if operation == "count" and group is None and (_MAX.search(text) or _MIN.search(text)):
+        return None  # "le nombre maximum de …" asks for an extreme this reading did not find
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
     measure = _measure(subject, operation, text)
     filters = _base_filters(legacy, data, text) + _size_filters(text, measure)

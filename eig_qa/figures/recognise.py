@@ -27,9 +27,11 @@ _PROMOTION_ORDINAL = re.compile(rf"\b(?:(\d)(?:e|eme|ere|er|re)|({'|'.join(_ORDI
 _PROMOTION_YEAR = re.compile(rf"\b{_PROMO} (?:de |d |eig )?(20\d\d)\b")
 _FIRST_PROMOTIONS = re.compile(rf"\b(deux|trois|quatre) premieres? {_PROMO}\b")
 _COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4}
+_PROMOTION_WORD = re.compile(rf"\b{_PROMO} (?:eig )?(un|une|deux|trois|quatre|cinq|six)\b")
+_WORD_NUMBERS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6"}
 # "DIG compris", "y compris les DIG": every promotion, no filter.
 _DIG_INCLUDED = re.compile(
-    r"\b(?:y compris|dont|avec|inclus|incluant|en comptant) (?:\w+ ){0,2}?dig\b|\b(?:\w+ )?dig (?:compris|inclus)\b"
+    r"\b(?:y compris|inclus|incluant|en comptant) (?:les |des )?(?:defis |designers )?dig\b|\bdig (?:compris|inclus)\b"
 )
 _NO_DIG = re.compile(r"\b(?:hors|sans|excluant|exclus?|sauf|excepte)\b(?: \w+){0,3}? dig\b")
 _EIG_AND_DIG = re.compile(
@@ -42,7 +44,7 @@ _DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une 
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
 
 _SOURCE_CODE = (
-    r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le) code(?! postal)"
+    r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le|du) code(?! postal)"
 )
 _SKILLS = {
     "datascience": r"data ?science|science des donnees",
@@ -280,6 +282,9 @@ def _promotions(text: str, data: StructuredData) -> tuple[set[str], str]:
         text = _blank(text, match)
     for match in list(_FIRST_PROMOTIONS.finditer(text))[::-1]:
         codes |= {str(n) for n in range(1, _COUNT_WORDS[match.group(1)] + 1)}
+        text = _blank(text, match)
+    for match in list(_PROMOTION_WORD.finditer(text))[::-1]:  # "promo trois"
+        codes.add(_WORD_NUMBERS[match.group(1)])
         text = _blank(text, match)
     for pattern in (_PROMOTION_NUMBER, _PROMOTION_ORDINAL):
         for match in list(pattern.finditer(text))[::-1]:
