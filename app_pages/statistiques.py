@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from eig_qa.app.export import format_number
@@ -31,11 +32,12 @@ def metric_value(figure: Figure) -> str:
 
 
 def bar_chart(table, category: str, amount: str, *, color: str | None = None, horizontal: bool = False) -> alt.Chart:
-    """A bar chart keeping the table's row order on the category axis, with whole-number ticks."""
+    """A bar chart keeping the table's row order on the category axis, whole-number ticks for counts."""
     category_channel, amount_channel = (alt.Y, alt.X) if horizontal else (alt.X, alt.Y)
+    counts = pd.api.types.is_integer_dtype(table[amount])
     channels = [
         category_channel(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=320)),
-        amount_channel(f"{amount}:Q", axis=alt.Axis(tickMinStep=1, format="d")),
+        amount_channel(f"{amount}:Q", axis=alt.Axis(tickMinStep=1, format="d") if counts else alt.Axis()),
     ]
     if color:
         channels.append(alt.Color(f"{color}:N", title=color, legend=alt.Legend(orient="bottom", columns=2)))
