@@ -14,7 +14,7 @@ from eig_qa.config import load_settings
 from eig_qa.errors import EigQaError, user_message
 from eig_qa.figures import statistics
 from eig_qa.figures.catalogue import DATA_SCOPE, Figure
-from eig_qa.figures.data import StructuredData, load_structured_data
+from eig_qa.figures.data import SKILL_LABELS, StructuredData, load_structured_data
 from eig_qa.figures.query import Query, QueryError
 
 METRIC_LABELS = ("Défis", "EIG et DIG", "Mentors", "Code publié")
@@ -119,7 +119,8 @@ operation = columns[1].selectbox("Opération", list(statistics.EXPLORER_OPERATIO
 group = columns[2].selectbox("Regrouper par", list(statistics.EXPLORER_GROUPS),
                              index=list(statistics.EXPLORER_GROUPS).index(start.group))
 skills = st.multiselect("Compétences (au moins une)", sorted(data.defi_skills["skill"].unique()),
-                        default=list(start.skills))
+                        default=list(start.skills), format_func=lambda skill: SKILL_LABELS.get(skill, skill),
+                        placeholder="Toutes les compétences")
 code = st.radio("Code source", list(statistics.CODE_CHOICES), horizontal=True,
                 index=list(statistics.CODE_CHOICES).index(start.code))
 extra = start.extra

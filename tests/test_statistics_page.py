@@ -99,6 +99,10 @@ def test_explorer_query_and_table(data):
     figure, table = statistics.explore(data, statistics.explorer_query(choice, ["1", "2"]))
     assert table.to_dict("list") == {"Catégorie": ["EIG 2", "EIG 1"], "Valeur": [12.0, 10.0]}
     assert figure.label == "Durée moyenne des défis des promotions EIG 1 et EIG 2, par promotion"
+    by_skill = statistics.ExplorerChoice("Durée des défis (mois)", "Moyenne", "Compétence")
+    means = statistics.explore(data, statistics.explorer_query(by_skill, EVERY_PROMOTION))[1]
+    assert means.to_dict("list") == {"Catégorie": ["data science", "développement", "design"],
+                                     "Valeur": [10.7, 10.0, 9.0]}  # rounded to one decimal, like every figure
     names = statistics.ExplorerChoice("Défis", "Liste", "Aucun", skills=("design",), code="Code source publié")
     assert statistics.explore(data, statistics.explorer_query(names, EVERY_PROMOTION))[1]["Nom"].tolist() == ["Gamma"]
 

@@ -186,7 +186,7 @@ def _grouped(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -> 
     elif group not in rows.columns:
         raise QueryError(f"Impossible de regrouper par « {group} » : champ absent.")
     if query.operation in AGGREGATES:
-        series = frame.groupby(group)[query.measure].agg(query.operation)
+        series = frame.groupby(group)[query.measure].agg(query.operation).round(1)
         code = f'groupby("{group}")["{query.measure}"].{query.operation}()'
     else:
         series = frame.groupby(group)[counted].nunique()
