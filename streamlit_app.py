@@ -163,7 +163,7 @@ def draw_welcome(assistant: Assistant, summary: CorpusSummary) -> None:
 def draw_figures(turn: Turn) -> None:
     """Key figures as cards, each with what it covers and how it is computed."""
     st.markdown("**Chiffres clés**")
-    for figure in turn.answer.figures:
+    for position, figure in enumerate(turn.answer.figures):
         with st.container(border=True):
             # Label and lists are written in full: st.metric would cut long ones.
             st.markdown(escape_markdown(figure.label))
@@ -177,7 +177,7 @@ def draw_figures(turn: Turn) -> None:
                 st.markdown(f"Source : {escape_markdown(figure.source)}")
                 if figure.query is not None:  # a computed figure: its rows and its query go with it
                     st.download_button("Lignes utilisées (CSV)", rows_csv(figure), file_name="lignes-utilisees.csv",
-                                       mime="text/csv", key=f"csv_{id(turn)}_{turn.answer.figures.index(figure)}",
+                                       mime="text/csv", key=f"csv_{id(turn)}_{position}",
                                        icon=":material/download:")
                     st.page_link(STATISTICS_PAGE, label="Ouvrir dans l'explorateur", icon=":material/query_stats:",
                                  query_params={"requete": json.dumps(figure.query, ensure_ascii=False)})

@@ -43,7 +43,7 @@ class Figure:
     scope: str
     computation: str
     source: str
-    query: dict | None = None  # the engine's query, to open it in the explorer
+    query: dict | None = field(default=None, compare=False)  # the engine's query, to open it in the explorer
     steps: tuple[str, ...] = ()  # the pandas operations that produced the value
     rows: pd.DataFrame | None = field(default=None, compare=False, repr=False)  # the rows used, for the CSV
 
