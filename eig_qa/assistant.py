@@ -50,8 +50,9 @@ class Assistant:
 
     @classmethod
     def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
-             on_progress: ProgressCallback | None = None) -> Assistant:
-        """Load the model, build the index if missing or stale (when `build`), load index and data.
+             on_progress: ProgressCallback | None = None, scorer: ScorerModel | None = None) -> Assistant:
+        """Load the model, build the index if missing or stale (when `build`), load index and data; `scorer`
+        replaces the shipped answer scorer (training needs none).
 
         With `build`, an index that looks fresh but cannot be loaded (truncated or damaged files) is rebuilt.
         """
@@ -70,7 +71,7 @@ class Assistant:
         except DataError as error:
             problem = error.message
             log.warning("Chiffres clés indisponibles : %s", problem)
-        return cls(settings, retriever, data, problem, report)
+        return cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer())
 
     def __post_init__(self):
         self._total = len(self.retriever.passages)

@@ -214,11 +214,17 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer) -> str:
-    """Readable text of an answer: short answer, figures, then cited passages with the answering sentence marked."""
+    """Readable text of an answer: short answer, confidence, figures, then cited passages with the answering sentence
+    marked."""
+    from eig_qa.answer.answering import confidence_caption
+
     lines = [f"Question : {answer.question}"]
     if answer.understood_as:
         lines.append(f"Comprise comme : {answer.understood_as}")
     lines += ["", answer.text]
+    caption = confidence_caption(answer)
+    if caption:
+        lines.append(caption)
     if answer.notice:
         lines += ["", f"Note : {answer.notice}"]
     if answer.figures:

@@ -236,12 +236,12 @@ def run_training(paths: Sequence[str], output: str | None = None) -> int:
     """Train the answer scorer on the `tune` questions of `paths` and the corpus's own FAQ pairs, write its weights
     and print its out-of-fold calibration."""
     from eig_qa.answer.reranking import RERANK_DEPTH
-    from eig_qa.answer.scorer import DEFAULT_WEIGHTS
+    from eig_qa.answer.scorer import DEFAULT_WEIGHTS, untrained_scorer
     from eig_qa.answer.training import collect, corpus_examples, labelled_examples, train
     from eig_qa.assistant import Assistant
 
     items = load_questions(paths)
-    assistant = Assistant.open(progress=True)
+    assistant = Assistant.open(progress=True, scorer=untrained_scorer())
     labelled = labelled_examples(items)
     generated = corpus_examples(assistant.entries)
     training = collect([*labelled, *generated], assistant.profile,

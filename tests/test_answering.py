@@ -142,16 +142,27 @@ def test_standout_is_comparable_across_sizes_and_safe_on_flat_scores():
     assert standout(peaked) > standout(np.linspace(0, 1, 1000))
 
 
-@pytest.mark.parametrize(("best", "topicality", "abstains"), [
-    (None, None, True),  # nothing to quote
-    (Highlight(0, 0, 1, "x", 0.2), None, True),  # unlikely to answer
-    (Highlight(0, 0, 1, "x", 0.9), -3.0, True),  # far from what the corpus is about
-    (Highlight(0, 0, 1, "x", 0.9), -0.5, False),
-    (Highlight(0, 0, 1, "x", 0.9), None, False),
+@pytest.mark.parametrize(("question", "scored", "topicality", "absent", "abstains"), [
+    ("Quel programme ?", [], None, (), True),  # nothing to quote
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.2)], None, (), True),  # unlikely to answer
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -3.0, (), True),  # far from what the corpus is about
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -0.5, ("Espagne",), True),  # a name no passage holds
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -0.5, (), False),
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], None, (), False),
+    # A figure asked: one of the best sentences must hold it.
+    ("Combien de livres ?", [Highlight(0, 0, 1, "x", 0.9, fits=False)], None, (), True),
+    ("Combien de livres ?", [Highlight(0, 0, 1, "x", 0.9, fits=False), Highlight(0, 2, 3, "y", 0.5)], None, (),
+     False),
 ])
-def test_abstention_rule(best, topicality, abstains):
+def test_abstention_rule(question, scored, topicality, absent, abstains):
     retrieval = Retrieval([_hit("Texte.")], 1.0, 1.0, topicality)
-    assert AbstentionRule().should_abstain(best, retrieval, MODEL) is abstains
+    assert AbstentionRule().should_abstain(profile(question), scored, retrieval, MODEL, absent) is abstains
+
+
+def test_a_question_mostly_of_words_the_corpus_never_uses_is_an_abstention():
+    retrieval = Retrieval([_hit("Pas de recette toute prête pour réussir un défi.")], 1.0, 2.0)
+    answer = _answer("recette de la tarte tatin", retrieval, {"recet": 3, "tart": 0, "tatin": 0})
+    assert answer.abstained and answer.missing_terms == ("tarte", "tatin")
 
 
 def test_a_question_far_from_the_corpus_topic_is_an_abstention_that_says_so():

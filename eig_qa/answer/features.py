@@ -60,6 +60,7 @@ FEATURE_NAMES = (
 _LONG_SENTENCE = 350
 _URL = re.compile(r"https?://|www\.|\.(?:fr|com|org|io)/")
 _MIN_WORDS = 3  # shorter fragments (headings, page numbers) are not answers
+_COMPOUND = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
 _SAME_WORD = 80  # rapidfuzz ratio from which two words are the same but for a typo or an inflection
 _ASKING = (NUMBER_QUESTION, DATE_QUESTION, YEAR_QUESTION, MONEY_QUESTION)
 
@@ -86,9 +87,20 @@ class QuestionProfile:
         folded = fold_accents(question)
         expected = expectation(question)
         cues = [match.group(0) for pattern in _ASKING for match in pattern.finditer(folded)]
-        return cls(question, folded, weights, frozenset(term for term in terms if not document_frequency.get(term)),
-                   expected, content_words(question), math.log(2 + total),
+        unknown = {term for term in terms if not document_frequency.get(term)}
+        # A compound the corpus never uses is unknown as a whole, though its parts may be known ("tickets-restaurant":
+        # "ticket" in "ouvrir un ticket", "restaurant" elsewhere).
+        for compound in _COMPOUND.findall(question):
+            if set(analyze(compound.replace("-", ""))) <= unknown:
+                unknown.update(analyze(compound))
+        return cls(question, folded, weights, frozenset(unknown), expected, content_words(question),
+                   math.log(2 + total),
                    term_set(" ".join([*cues, "temps" if expected.duration else ""])))
+
+
+    def unknown_share(self) -> float:
+        """Share of the question's IDF mass on terms no passage holds."""
+        return coverage(self.unknown, self.weights)
 
 
 def term_weights(terms: Sequence[str], document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
@@ -180,8 +192,7 @@ def candidates(profile: QuestionProfile, retrieval: Retrieval) -> list[Candidate
     top_dense = max((hit.dense for hit in hits), default=0.0)
     top_lexical = max((hit.lexical for hit in hits), default=0.0) or 1.0
     heaviest = max(weights.values(), default=0.0) or 1.0
-    total_weight = sum(weights.values()) or 1.0
-    shared = (sum(weights[term] for term in profile.unknown) / total_weight, retrieval.dense_standout,
+    shared = (profile.unknown_share(), retrieval.dense_standout,
               retrieval.lexical_standout, retrieval.topicality or 0.0, heaviest / profile.max_possible_idf)
     expected = profile.expected
     found: list[Candidate] = []

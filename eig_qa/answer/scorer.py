@@ -83,6 +83,13 @@ class ScorerModel:
         return model
 
 
+def untrained_scorer() -> ScorerModel:
+    """A scorer with no weights (every sentence at one half), for running the pipeline before training."""
+    names = len(FEATURE_NAMES)
+    return ScorerModel(FEATURE_NAMES, (0.0,) * names, (1.0,) * names, (0.0,) * names, 0.0, 0.0, 1.0,
+                       trained_on="rien")
+
+
 def calibrated(logits: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
     """Probabilities from logits through Platt scaling."""
     slope, offset = calibration
