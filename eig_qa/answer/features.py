@@ -78,6 +78,7 @@ class QuestionProfile:
     max_possible_idf: float
     # Terms that say what kind of answer is wanted ("montant", "date", "temps"): answered by a figure, not repeated.
     asking: frozenset[str] = frozenset()
+    content_weights: tuple[float, ...] = ()  # IDF weight of each content word (1 when it has no term)
 
     @classmethod
     def of(cls, question: str, document_frequency: Mapping[str, int], total: int) -> QuestionProfile:
@@ -93,9 +94,10 @@ class QuestionProfile:
         for compound in _COMPOUND.findall(question):
             if set(analyze(compound.replace("-", ""))) <= unknown:
                 unknown.update(analyze(compound))
-        return cls(question, folded, weights, frozenset(unknown), expected, content_words(question),
-                   math.log(2 + total),
-                   term_set(" ".join([*cues, "temps" if expected.duration else ""])))
+        content = content_words(question)
+        return cls(question, folded, weights, frozenset(unknown), expected, content, math.log(2 + total),
+                   term_set(" ".join([*cues, "temps" if expected.duration else ""])),
+                   tuple(sum(weights.get(term, 0.0) for term in analyze(word)) or 1.0 for word in content.split()))
 
 
     def unknown_share(self) -> float:
@@ -128,16 +130,11 @@ def similarity(profile: QuestionProfile, other_content: str) -> float:
     offered = other_content.split()
     if not asked or not offered:
         return 0.0
-    weights = [_word_weight(word, profile.weights) for word in asked]
+    weights = profile.content_weights
     found = [process.extractOne(word, offered, scorer=fuzz.ratio, score_cutoff=_SAME_WORD) is not None
              for word in asked]
     share = sum(weight for weight, hit in zip(weights, found, strict=True) if hit) / (sum(weights) or 1.0)
     return share if len(asked) > 1 else share / 2
-
-
-def _word_weight(word: str, weights: Mapping[str, float]) -> float:
-    """The IDF weight of a word of the question (its analyzed terms), 1 when it has none."""
-    return sum(weights.get(term, 0.0) for term in analyze(word)) or 1.0
 
 
 @dataclass(frozen=True)
