@@ -7,7 +7,9 @@ from eig_qa.answer.answering import (
     AbstentionRule,
     Highlight,
     absent_names,
+    arrange,
     build_answer,
+    dated_text,
     score_sentences,
     select_highlights,
     unknown_words,
@@ -231,3 +233,38 @@ def test_a_sentence_announcing_a_list_brings_its_items():
     numbered = "Les 3 facteurs de réussite 1. Un périmètre clair 2. Des mentors investis 3. Un portage fort"
     answer = _answer("facteurs de réussite", Retrieval([_hit(numbered)], 1.0, 2.0))
     assert "Un périmètre clair" in answer.text and "Un portage fort" in answer.text
+
+
+def _dated_hit(text, date, passage_id=0):
+    passage = Passage(id=passage_id, source=f"{passage_id}.md", page=None, title="Guide", date=date, kind=None,
+                      url=None, heading=None, text=text, start=0, end=len(text))
+    return Hit(passage, 1.0, 1.0, 0.9)
+
+
+def test_rules_of_different_years_come_most_recent_first_and_say_their_year():
+    hits = [_dated_hit("Le salaire est fixé à 4 000 euros nets pour tous.", "2020-01-10", 0),
+            _dated_hit("Le salaire est fixé à 3 500 euros nets par mois.", "2021-01-10", 1)]
+    chosen = [Highlight(0, 0, 49, hits[0].passage.text, 0.6), Highlight(1, 0, 48, hits[1].passage.text, 0.5)]
+    ordered = arrange(chosen, hits, names_its_time=False)
+    assert [item.hit_index for item in ordered] == [1, 0]
+    assert dated_text(ordered, hits, names_its_time=False) == (
+        "D'après un document de 2021 : Le salaire est fixé à 3 500 euros nets par mois. "
+        "D'après un document de 2020 : Le salaire est fixé à 4 000 euros nets pour tous.")
+    # A question that names its year or promotion keeps the scorer's order, without the years.
+    assert [item.hit_index for item in arrange(chosen, hits, names_its_time=True)] == [0, 1]
+    assert not dated_text(chosen, hits, names_its_time=True).startswith("D'après")
+
+
+def test_sentences_of_one_passage_are_shown_in_reading_order():
+    text = "Le programme est ouvert à toute personne diplômée. Nous recherchons surtout des profils expérimentés."
+    hits = [_dated_hit(text, "2021-01-10")]
+    chosen = [Highlight(0, 51, len(text), text[51:], 0.6), Highlight(0, 0, 50, text[:50], 0.5)]
+    assert [item.start for item in arrange(chosen, hits, names_its_time=False)] == [0, 51]
+
+
+def test_a_typo_of_a_corpus_word_is_not_unknown():
+    from eig_qa.search.analyzer import analyze
+
+    frequencies = dict.fromkeys(analyze("une collectivité territoriale peut candidater"), 4)
+    assert profile("une colectivité territorialle peut candidater", frequencies).unknown == frozenset()
+    assert profile("recette de la tarte", {"recet": 2, "cart": 5}).unknown == frozenset({"tart"})

@@ -181,6 +181,40 @@ class Answer:
         }
 
 
+def arrange(chosen: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> list[Highlight]:
+    """The chosen sentences in the order they are read: the documents of their passages most recent first when
+    they differ in year and the question names no year or promotion (a rule of 2021 before one of 2020), else the
+    passages by their best sentence; within a passage, in the text's order."""
+    first_seen = {item.hit_index: position for position, item in reversed(list(enumerate(chosen)))}
+
+    def year(item: Highlight) -> str:
+        return (hits[item.hit_index].passage.date or "")[:4]
+
+    dated = not names_its_time and len({year(item) for item in chosen}) > 1
+    return sorted(chosen, key=lambda item: (_negated(year(item)) if dated else "", first_seen[item.hit_index],
+                                            item.start))
+
+
+def _negated(year: str) -> str:
+    """A sort key putting later years first ("" last)."""
+    return "".join(chr(ord("9") - ord(digit) + ord("0")) for digit in year) if year.isdigit() else "~"
+
+
+def dated_text(highlights: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> str:
+    """The answer's text; when its sentences come from documents of different years and the question names none,
+    each group says its year ("D'après un document de 2021 : … D'après un document de 2020 : …")."""
+    years = [(hits[item.hit_index].passage.date or "")[:4] for item in highlights]
+    if names_its_time or len(set(years)) < 2:
+        return " ".join(item.text for item in highlights)
+    parts, previous = [], None
+    for year, item in zip(years, highlights, strict=True):
+        if year != previous:
+            parts.append(f"D'après un document de {year} :" if year else "D'après un document non daté :")
+            previous = year
+        parts.append(item.text)
+    return " ".join(parts)
+
+
 def confidence_caption(answer: Answer) -> str | None:
     """One line for the user: how sure the answer is, and the words of the question the documents lack."""
     if answer.confidence is None:
@@ -201,9 +235,9 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: ScorerMo
     probability = best.score if best else 0.0
     absent = absent_names(profile, hits)
     missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
-    highlights = [item for chosen in select_highlights(scored, model.abstain_below)
-                  for item in _with_list_items(chosen, hits)]
-    best_text = " ".join(item.text for item in highlights)
+    chosen = arrange(select_highlights(scored, model.abstain_below), hits, bool(profile.expected.numbers))
+    highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits)]
+    best_text = dated_text(highlights, hits, bool(profile.expected.numbers))
     if rule.should_abstain(profile, scored, retrieval, model, absent):
         if rule.off_topic(retrieval):
             text = NOT_FOUND + OFF_TOPIC_DETAIL

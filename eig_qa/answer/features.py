@@ -62,6 +62,8 @@ _URL = re.compile(r"https?://|www\.|\.(?:fr|com|org|io)/")
 _MIN_WORDS = 3  # shorter fragments (headings, page numbers) are not answers
 _COMPOUND = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
 _SAME_WORD = 80  # rapidfuzz ratio from which two words are the same but for a typo or an inflection
+_TYPO = 85  # rapidfuzz ratio from which an unknown term is a typo of a known one (one edit in 7 letters or more)
+_TYPO_LENGTH = 6
 _ASKING = (NUMBER_QUESTION, DATE_QUESTION, YEAR_QUESTION, MONEY_QUESTION)
 
 
@@ -88,7 +90,7 @@ class QuestionProfile:
         folded = fold_accents(question)
         expected = expectation(question)
         cues = [match.group(0) for pattern in _ASKING for match in pattern.finditer(folded)]
-        unknown = {term for term in terms if not document_frequency.get(term)}
+        unknown = {term for term in terms if not document_frequency.get(term) and not _typo(term, document_frequency)}
         # A compound the corpus never uses is unknown as a whole, though its parts may be known ("tickets-restaurant":
         # "ticket" in "ouvrir un ticket", "restaurant" elsewhere).
         for compound in _COMPOUND.findall(question):
@@ -103,6 +105,13 @@ class QuestionProfile:
     def unknown_share(self) -> float:
         """Share of the question's IDF mass on terms no passage holds."""
         return coverage(self.unknown, self.weights)
+
+
+def _typo(term: str, document_frequency: Mapping[str, int]) -> bool:
+    """Whether an unknown term is a typo of one the corpus uses ("colectiv" for "collectiv"); short words are not
+    (one letter changes "tarte" into "carte")."""
+    return len(term) >= _TYPO_LENGTH and not term.isdigit() and process.extractOne(
+        term, document_frequency.keys(), scorer=fuzz.ratio, score_cutoff=_TYPO) is not None
 
 
 def term_weights(terms: Sequence[str], document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
