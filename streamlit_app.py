@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from eig_qa.answer.answering import confidence_caption
 from eig_qa.answer.questions import AT_LIMIT_NOTICE
 from eig_qa.app.conversation import Turn
 from eig_qa.app.export import (
@@ -214,6 +215,8 @@ def draw_turn(index: int, turn: Turn) -> None:
                 st.warning(escape_markdown(answer.text), icon=":material/edit:")
             else:
                 st.markdown(answer_markdown(answer))
+                if caption := confidence_caption(answer):
+                    st.caption(caption)
         if figures_column is not None:
             with figures_column:
                 draw_figures(turn)

@@ -7,18 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from eig_qa.answer.answering import (
-    NOT_FOUND,
-    NOT_FOUND_FIGURES,
-    AbstentionRule,
-    Answer,
-    build_answer,
-    question_terms,
-    term_weights,
-)
+from eig_qa.answer.answering import NOT_FOUND, NOT_FOUND_FIGURES, AbstentionRule, Answer, build_answer
+from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
+from eig_qa.answer.question_match import question_entries, with_matching_entry
 from eig_qa.answer.questions import clean_question, smalltalk_reply
 from eig_qa.answer.reranking import RERANK_DEPTH, rerank_by_sentences
+from eig_qa.answer.scorer import ScorerModel, load_scorer
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.errors import DataError, QuestionError
 from eig_qa.figures.data import StructuredData, load_structured_data
@@ -26,7 +21,7 @@ from eig_qa.figures.matching import figure_notice, figures_for_question
 from eig_qa.search.embedding import load_embedder
 from eig_qa.search.index_store import load_index
 from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
-from eig_qa.search.retrieval import Retriever, SearchFilters
+from eig_qa.search.retrieval import Retrieval, Retriever, SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +46,13 @@ class Assistant:
     data_problem: str | None
     build_report: BuildReport | None = None
     rule: AbstentionRule = field(default_factory=AbstentionRule)
+    scorer: ScorerModel = field(default_factory=load_scorer)
 
     @classmethod
     def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
-             on_progress: ProgressCallback | None = None) -> Assistant:
-        """Load the model, build the index if missing or stale (when `build`), load index and data.
+             on_progress: ProgressCallback | None = None, scorer: ScorerModel | None = None) -> Assistant:
+        """Load the model, build the index if missing or stale (when `build`), load index and data; `scorer`
+        replaces the shipped answer scorer (training needs none).
 
         With `build`, an index that looks fresh but cannot be loaded (truncated or damaged files) is rebuilt.
         """
@@ -74,10 +71,12 @@ class Assistant:
         except DataError as error:
             problem = error.message
             log.warning("Chiffres clés indisponibles : %s", problem)
-        return cls(settings, retriever, data, problem, report)
+        return cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer())
 
     def __post_init__(self):
         self._total = len(self.retriever.passages)
+        # The corpus's own questions (FAQ entries), matched against the user's.
+        self.entries = question_entries(self.retriever.passages)
         # Names a follow-up may refer back to ("et pour Signaux Faibles ?").
         self._names: list[str] = []
         if self.data is not None:
@@ -106,6 +105,18 @@ class Assistant:
         return replace(answer, question=cleaned.text, notice=cleaned.notice or answer.notice,
                        understood_as=understood if understood != cleaned.text else None)
 
+    def profile(self, text: str) -> QuestionProfile:
+        """What the answer scorer needs to know about a question in this corpus."""
+        return QuestionProfile.of(text, self.retriever.document_frequency, self._total)
+
+    def candidates(self, profile: QuestionProfile, k: int, filters: SearchFilters | None = None) -> Retrieval:
+        """The passages whose sentences may answer: the retrieved ones and those of a matching FAQ entry."""
+        retrieval = self.retriever.retrieve(profile.text, k, filters)
+        passages = self.retriever.passages
+        entries = [entry for entry in self.entries
+                   if filters is None or all(filters.allows(passages[i]) for i in entry.passage_ids)]
+        return with_matching_entry(profile, retrieval, entries, passages)
+
     def _answer(self, text: str, k: int | None, filters: SearchFilters | None,
                 promotions: Sequence[str] = ()) -> Answer:
         """Small talk, or retrieval, extracted answer and key figures for a clean question."""
@@ -113,10 +124,10 @@ class Assistant:
         if reply:
             return Answer(text, reply, False, [], [], kind="smalltalk")
         k = k or self.settings.top_k
-        weights = term_weights(question_terms(text), self.retriever.document_frequency, self._total)
-        retrieval = self.retriever.retrieve(text, max(k, RERANK_DEPTH), filters)
-        reranked = rerank_by_sentences(text, retrieval, weights, k)
-        answer = build_answer(text, reranked.retrieval, weights, self.rule, reranked.scored)
+        profile = self.profile(text)
+        retrieval = self.candidates(profile, max(k, RERANK_DEPTH), filters)
+        reranked = rerank_by_sentences(profile, retrieval, self.scorer, k)
+        answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored)
         figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions)
         if answer.abstained and figures:
             return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)

@@ -1,4 +1,5 @@
-"""Command line: index, ask, eval, bench, figures. Domain errors become French messages here, never tracebacks."""
+"""Command line: index, ask, eval, train-scorer, bench, figures. Domain errors become French messages, never
+tracebacks."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", nargs="+", help="questions.jsonl et/ou figures.jsonl")
     evaluate.add_argument("--json", action="store_true", help="résultats en JSON")
     evaluate.add_argument("-k", type=_positive, default=10, help="passages récupérés par question (défaut 10)")
+    train = commands.add_parser("train-scorer", help="entraîner le classement des phrases qui répondent "
+                                                     "(questions de réglage et FAQ du corpus)")
+    train.add_argument("files", nargs="*", help="questions.jsonl (seules les lignes du split « tune » servent)")
+    train.add_argument("--output", default=None, help="fichier de poids écrit (défaut : celui du paquet)")
     commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
     figures = commands.add_parser("figures", help="afficher le catalogue des chiffres clés")
     figures.add_argument("--json", action="store_true", help="en JSON")
@@ -209,11 +214,17 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer) -> str:
-    """Readable text of an answer: short answer, figures, then cited passages with the answering sentence marked."""
+    """Readable text of an answer: short answer, confidence, figures, then cited passages with the answering sentence
+    marked."""
+    from eig_qa.answer.answering import confidence_caption
+
     lines = [f"Question : {answer.question}"]
     if answer.understood_as:
         lines.append(f"Comprise comme : {answer.understood_as}")
     lines += ["", answer.text]
+    caption = confidence_caption(answer)
+    if caption:
+        lines.append(caption)
     if answer.notice:
         lines += ["", f"Note : {answer.notice}"]
     if answer.figures:
@@ -237,6 +248,12 @@ def _eval(args: argparse.Namespace) -> int:
     from eig_qa.evaluation import run_evaluation
 
     return run_evaluation(args.files, as_json=args.json, k=args.k)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from eig_qa.evaluation import run_training
+
+    return run_training(args.files, args.output)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -264,4 +281,4 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"index": _index, "ask": _ask, "eval": _eval, "bench": _bench, "figures": _figures}
+_COMMANDS = {"index": _index, "ask": _ask, "eval": _eval, "train-scorer": _train, "bench": _bench, "figures": _figures}

@@ -27,6 +27,8 @@ class QuestionResult:
     figures_ok: bool = False
     figures_shown: bool = False  # at least one key figure was shown
     seconds: float = 0.0
+    probability: float | None = None  # the scorer's probability that the best sentence answers
+    best_right: bool = False  # the best sentences hold the expected text (whether or not the assistant abstained)
 
 
 @dataclass
@@ -47,6 +49,8 @@ class EvaluationReport:
     figures_elsewhere: float | None = None  # questions of the documents (not figure ones) that get a figure
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
+    # Calibration: (probability bin, questions, mean probability, share whose best sentences hold the answer).
+    reliability: list[tuple[str, int, float, float]] = field(default_factory=list)
     results: list[QuestionResult] = field(default_factory=list)
 
 
@@ -98,14 +102,15 @@ def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
     output = answer.to_json()
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
                             split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds,
-                            figures_shown=bool(answer.figures))
+                            figures_shown=bool(answer.figures), probability=answer.probability)
     if result.kind == "figure":
         from eig_qa.figures.catalogue import figures_contain
 
         result.figures_ok = figures_contain(answer.figures, item["expected"])
     elif result.kind == "answerable":
         result.rank = answer_rank(output["passages"], item)
-        result.answer_ok = not answer.abstained and contains_all(answer.text, item.get("answer_contains") or [])
+        result.best_right = contains_all(answer.best_text, item.get("answer_contains") or [])
+        result.answer_ok = not answer.abstained and result.best_right
     return result
 
 
@@ -141,9 +146,24 @@ def summarise(results: Sequence[QuestionResult]) -> EvaluationReport:
     others = [r for r in results if r.kind != "figure"]
     if others:
         report.figures_elsewhere = _share([r.figures_shown for r in others])
+    report.reliability = reliability_table([(r.probability, r.best_right) for r in results
+                                            if r.kind != "figure" and r.probability is not None])
     report.latency_p50_ms = round(_percentile(latencies, 50), 1)
     report.latency_p95_ms = round(_percentile(latencies, 95), 1)
     return report
+
+
+def reliability_table(pairs: Sequence[tuple[float, bool]], bins: int = 5) -> list[tuple[str, int, float, float]]:
+    """For each probability bin: how many questions fall in it, their mean probability, and the share that is
+    right; a calibrated scorer has the last two close."""
+    table = []
+    for index in range(bins):
+        low, high = index / bins, (index + 1) / bins
+        inside = [(p, right) for p, right in pairs if low <= p < high or (index == bins - 1 and p >= high)]
+        if inside:
+            table.append((f"{low:.1f}–{high:.1f}", len(inside), round(statistics.fmean(p for p, _ in inside), 3),
+                          round(statistics.fmean(right for _, right in inside), 3)))
+    return table
 
 
 def summarise_by_split(results: Sequence[QuestionResult]) -> dict[str, EvaluationReport]:
@@ -183,6 +203,12 @@ def format_report(report: EvaluationReport | dict[str, EvaluationReport]) -> str
     header = [f"{'':<30} " + " ".join(f"{name:>8}" for name in reports)] if len(reports) > 1 else []
     lines = header + [f"{label:<30} " + " ".join(f"{_cell(getattr(r, attribute)):>8}" for r in reports.values())
                       for label, attribute in _ROWS]
+    for name, single in reports.items():
+        if single.reliability:
+            lines += ["", f"Fiabilité{' ' + name if name else ''} (probabilité de la meilleure phrase : questions, "
+                          "probabilité moyenne, part où elle contient l'attendu)"]
+            lines += [f"  {bin_name:<9} {count:>4} {mean:>6.2f} {right:>6.2f}"
+                      for bin_name, count, mean, right in single.reliability]
     results = next(iter(reports.values())).results if len(reports) == 1 else reports.get("tout").results
     failures = [r for r in results if _failed(r)]
     if failures:
@@ -212,4 +238,32 @@ def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10) -> 
         print(json.dumps({name: asdict(report) for name, report in reports.items()}, ensure_ascii=False, indent=1))
     else:
         print(format_report(reports))
+    return 0
+
+
+def run_training(paths: Sequence[str], output: str | None = None) -> int:
+    """Train the answer scorer on the `tune` questions of `paths` and the corpus's own FAQ pairs, write its weights
+    and print its out-of-fold calibration."""
+    from eig_qa.answer.reranking import RERANK_DEPTH
+    from eig_qa.answer.scorer import DEFAULT_WEIGHTS, untrained_scorer
+    from eig_qa.answer.training import collect, corpus_examples, labelled_examples, train
+    from eig_qa.assistant import Assistant
+
+    items = load_questions(paths)
+    assistant = Assistant.open(progress=True, scorer=untrained_scorer())
+    labelled = labelled_examples(items)
+    generated = corpus_examples(assistant.entries)
+    training = collect([*labelled, *generated], assistant.profile,
+                       lambda profile: assistant.candidates(profile, RERANK_DEPTH))
+    trained_on = (f"{len(labelled)} questions du split tune, {len(generated)} questions tirées des FAQ du corpus, "
+                  f"{len(training.labels)} phrases candidates dont {int(training.labels.sum())} qui répondent")
+    model, found = train(training, trained_on)
+    path = Path(output) if output else DEFAULT_WEIGHTS
+    path.write_text(model.to_json(), encoding="utf-8")
+    print(f"Poids écrits dans {path} : {trained_on}.")
+    print(f"Abstention sous {model.abstain_below:.2f} ; confiance haute dès {model.high_from:.2f}.")
+    print("Fiabilité hors échantillon (probabilité : questions, probabilité moyenne, part où la meilleure phrase "
+          "répond) :")
+    for bin_name, count, mean, right in reliability_table([(item.probability, item.correct) for item in found]):
+        print(f"  {bin_name:<9} {count:>4} {mean:>6.2f} {right:>6.2f}")
     return 0

@@ -1,4 +1,4 @@
-"""Sentence extraction and abstention on tiny, hand-made inputs."""
+"""Sentence extraction, abstention and partial answers on tiny, hand-made inputs."""
 
 import numpy as np
 import pytest
@@ -6,16 +6,21 @@ import pytest
 from eig_qa.answer.answering import (
     AbstentionRule,
     Highlight,
+    absent_names,
+    arrange,
     build_answer,
-    coverage,
-    expectation,
-    question_terms,
+    dated_text,
     score_sentences,
     select_highlights,
-    term_weights,
+    unknown_words,
 )
+from eig_qa.answer.expectation import expectation
+from eig_qa.answer.features import coverage, term_weights
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval, standout
+from tests.scoring_helpers import profile, simple_scorer
+
+MODEL = simple_scorer()
 
 
 def _hit(text, title="Guide du programme", score=1.0, dense=0.9, heading=None):
@@ -24,36 +29,37 @@ def _hit(text, title="Guide du programme", score=1.0, dense=0.9, heading=None):
     return Hit(passage, score, 1.0, dense)
 
 
-def _weights(question, frequencies=None):
-    return term_weights(question_terms(question), frequencies or {}, 100)
+def _scored(question, hits, frequencies=None):
+    return score_sentences(profile(question, frequencies), Retrieval(hits, 1.0, 2.0), MODEL)
+
+
+def _answer(question, retrieval, frequencies=None, model=MODEL):
+    return build_answer(profile(question, frequencies), retrieval, model)
 
 
 def test_the_sentence_covering_the_question_wins():
     text = ("Le programme accueille des profils variés. La rémunération est de 4 000 euros nets par mois. "
             "Les équipes travaillent en immersion.")
-    question = "Quelle est la rémunération mensuelle ?"
-    best = score_sentences(question, [_hit(text)], _weights(question))[0]
+    best = _scored("Quelle est la rémunération mensuelle ?", [_hit(text)])[0]
     assert best.text == "La rémunération est de 4 000 euros nets par mois."
     assert text[best.start:best.end] == best.text
+    assert 0 < best.score < 1  # a probability
 
 
 def test_a_number_question_prefers_a_sentence_with_a_number():
     text = "Le jury évalue les candidats avec soin. Le jury compte 12 membres."
-    question = "Combien de membres compte le jury ?"
-    assert score_sentences(question, [_hit(text)], _weights(question))[0].text == "Le jury compte 12 membres."
+    assert _scored("Combien de membres compte le jury ?", [_hit(text)])[0].text == "Le jury compte 12 membres."
 
 
 def test_the_heading_supplies_the_subject():
-    question = "Quelle est la date limite de candidature ?"
     hits = [_hit("Le dossier complet est attendu au plus tard le 15 mars 2022.", heading="Date limite de candidature"),
             _hit("Les candidatures sont étudiées par un jury.")]
-    assert "15 mars 2022" in score_sentences(question, hits, _weights(question))[0].text
+    assert "15 mars 2022" in _scored("Quelle est la date limite de candidature ?", hits)[0].text
 
 
 def test_a_sentence_about_another_number_loses():
-    question = "Combien de défis dans la promotion 4 ?"
     text = "La promotion 3 comptait 15 défis. La promotion 4 comptait 17 défis."
-    scored = score_sentences(question, [_hit(text)], _weights(question))
+    scored = _scored("Combien de défis dans la promotion 4 ?", [_hit(text)])
     assert scored[0].text == "La promotion 4 comptait 17 défis." and scored[0].fits
     assert not scored[1].fits
 
@@ -93,7 +99,7 @@ def test_a_sentence_about_another_number_loses():
     ("Quel est le budget de Code for Australia ?", "Le budget est de 500 000 dollars.", True),
 ])
 def test_a_sentence_must_hold_what_the_question_asks_for(question, sentence, fits):
-    best = score_sentences(question, [_hit(sentence, title="Guide")], _weights(question))[0]
+    best = _scored(question, [_hit(sentence, title="Guide")])[0]
     assert best.fits is fits, expectation(question)
 
 
@@ -101,23 +107,22 @@ def test_a_sentence_is_about_the_last_name_before_it():
     question = "Quel est le budget de Code for Australia ?"
     text = ("Code for Australia n'affiche pas ses financements. Code for Canada fonctionne depuis 2017. "
             "Son budget est de 500 000 dollars.")
-    scored = score_sentences(question, [_hit(text)], _weights(question))
+    scored = _scored(question, [_hit(text)])
     assert not next(item for item in scored if item.text.startswith("Son budget")).fits
-    heading = score_sentences(question, [_hit("Son budget est de 500 000 dollars.", heading="Code for Canada")],
-                              _weights(question))
+    heading = _scored(question, [_hit("Son budget est de 500 000 dollars.", heading="Code for Canada")])
     assert not heading[0].fits
 
 
-def test_an_unfit_best_sentence_is_an_abstention():
-    question = "Combien de livres compte la médiathèque ?"
+def test_an_unlikely_best_sentence_is_an_abstention():
     retrieval = Retrieval([_hit("La médiathèque compte 3 salles de lecture et 12 postes.")], 1.0, 2.0)
-    assert build_answer(question, retrieval, _weights(question)).abstained
+    answer = _answer("Combien de livres compte la médiathèque ?", retrieval)
+    assert answer.abstained and answer.confidence == "faible" and answer.probability < MODEL.abstain_below
+    assert answer.best_text  # what it would have said, for calibration
 
 
 def test_questions_in_the_text_are_not_answers():
-    question = "Qui peut candidater ?"
     text = "Qui peut candidater ? Toute personne diplômée peut candidater au programme."
-    assert score_sentences(question, [_hit(text)], _weights(question))[0].text.startswith("Toute personne")
+    assert _scored("Qui peut candidater ?", [_hit(text)])[0].text.startswith("Toute personne")
 
 
 def test_coverage_weighs_rare_terms_more():
@@ -126,10 +131,11 @@ def test_coverage_weighs_rare_terms_more():
     assert coverage(set(), {}) == 0.0
 
 
-def test_selection_keeps_close_sentences_only():
-    scored = [Highlight(0, 0, 1, "a", 1.0), Highlight(0, 2, 3, "b", 0.9), Highlight(0, 4, 5, "c", 0.2)]
-    assert [h.text for h in select_highlights(scored)] == ["a", "b"]
-    assert select_highlights([]) == []
+def test_selection_keeps_close_sentences_above_the_threshold_only():
+    scored = [Highlight(0, 0, 1, "a", 0.9), Highlight(0, 2, 3, "b", 0.8), Highlight(0, 4, 5, "c", 0.2)]
+    assert [h.text for h in select_highlights(scored, 0.3)] == ["a", "b"]
+    assert [h.text for h in select_highlights(scored, 0.85)] == ["a"]
+    assert select_highlights([], 0.3) == []
 
 
 def test_standout_is_comparable_across_sizes_and_safe_on_flat_scores():
@@ -138,53 +144,127 @@ def test_standout_is_comparable_across_sizes_and_safe_on_flat_scores():
     assert standout(peaked) > standout(np.linspace(0, 1, 1000))
 
 
-@pytest.mark.parametrize(("best", "dense", "dense_standout", "lexical_standout", "abstains"), [
-    (None, 0.9, 1.0, 2.0, True),                                      # nothing to quote
-    (Highlight(0, 0, 1, "x", 1.0, 0.8, False), 0.95, 1.0, 2.0, True),  # about another number
-    (Highlight(0, 0, 1, "x", 1.0, 0.05, True), 0.80, 1.0, 2.0, True),  # hardly any word of the question
-    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 1.0, True),   # nothing stands out of the corpus
-    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.5, 2.0, False),  # the words stand out
-    (Highlight(0, 0, 1, "x", 1.0, 0.8, True), 0.90, 0.9, 1.0, False),  # the meaning stands out
+@pytest.mark.parametrize(("question", "scored", "topicality", "absent", "abstains"), [
+    ("Quel programme ?", [], None, (), True),  # nothing to quote
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.2)], None, (), True),  # unlikely to answer
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -3.0, (), True),  # far from what the corpus is about
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -0.5, ("Espagne",), True),  # a name no passage holds
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], -0.5, (), False),
+    ("Quel programme ?", [Highlight(0, 0, 1, "x", 0.9)], None, (), False),
+    # A figure asked: one of the best sentences must hold it.
+    ("Combien de livres ?", [Highlight(0, 0, 1, "x", 0.9, fits=False)], None, (), True),
+    ("Combien de livres ?", [Highlight(0, 0, 1, "x", 0.9, fits=False), Highlight(0, 2, 3, "y", 0.5)], None, (),
+     False),
 ])
-def test_abstention_rule(best, dense, dense_standout, lexical_standout, abstains):
-    retrieval = Retrieval([_hit("Texte.", dense=dense)], dense_standout, lexical_standout)
-    assert AbstentionRule().should_abstain(best, retrieval) is abstains
+def test_abstention_rule(question, scored, topicality, absent, abstains):
+    retrieval = Retrieval([_hit("Texte.")], 1.0, 1.0, topicality)
+    assert AbstentionRule().should_abstain(profile(question), scored, retrieval, MODEL, absent) is abstains
 
 
-def test_a_question_on_what_the_corpus_is_about_is_answered_though_nothing_stands_out():
-    question = "Qu'est-ce que le programme ?"
-    retrieval = Retrieval([_hit("Le programme recrute des profils numériques.")], 0.5, 0.5)
-    assert not build_answer(question, retrieval, _weights(question, {"programm": 60})).abstained
-    assert build_answer(question, retrieval, _weights(question, {"programm": 2})).abstained
-    best = Highlight(0, 0, 1, "x", 1.0, 0.8, True)
-    assert not AbstentionRule().should_abstain(best, retrieval, central=True)
+def test_a_question_mostly_of_words_the_corpus_never_uses_is_an_abstention():
+    retrieval = Retrieval([_hit("Pas de recette toute prête pour réussir un défi.")], 1.0, 2.0)
+    answer = _answer("recette de la tarte tatin", retrieval, {"recet": 3, "tart": 0, "tatin": 0})
+    assert answer.abstained and answer.missing_terms == ("tarte", "tatin")
 
 
 def test_a_question_far_from_the_corpus_topic_is_an_abstention_that_says_so():
     question = "Quel est le programme ?"
     hit = _hit("Le programme recrute des profils numériques.")
-    on_topic = build_answer(question, Retrieval([hit], 1.0, 2.0, topicality=-0.5), _weights(question))
-    off_topic = build_answer(question, Retrieval([hit], 1.0, 2.0, topicality=-3.0), _weights(question))
+    on_topic = _answer(question, Retrieval([hit], 1.0, 2.0, topicality=-0.5))
+    off_topic = _answer(question, Retrieval([hit], 1.0, 2.0, topicality=-3.0))
     assert not on_topic.abstained
     assert off_topic.abstained and "ne semblent pas traiter de ce sujet" in off_topic.text and off_topic.hits
 
 
 def test_an_abstention_keeps_the_nearest_passages_and_says_so():
-    question = "Quelle est la recette de la tarte tatin ?"
     retrieval = Retrieval([_hit("Le programme dure dix mois.", dense=0.5)], 0.3, 0.3)
-    answer = build_answer(question, retrieval, _weights(question))
-    assert answer.abstained and answer.kind == "abstention" and answer.hits
+    answer = _answer("Combien de temps dure le programme ?", retrieval, model=simple_scorer(abstain_below=0.9999))
+    assert answer.abstained and answer.kind == "abstention" and answer.hits and not answer.missing_terms
     assert answer.text.startswith("Je ne trouve pas cela dans les documents.")
     assert answer.to_json()["abstained"] is True
+
+
+def test_a_question_whose_key_word_the_documents_lack_gets_a_partial_answer():
+    text = "La rémunération des EIG est de 4 000 euros nets par mois."
+    retrieval = Retrieval([_hit(text, title="Rémunération des EIG")], 1.0, 2.0)
+    frequencies = {"eig": 60, "remuner": 5}
+    answer = _answer("Les EIG ont-ils des tickets-restaurant ?", retrieval, frequencies)
+    assert answer.abstained and answer.missing_terms == ("tickets-restaurant",)
+    elsewhere = _answer("Les EIG de Marseille ont-ils le même salaire ?", retrieval, frequencies)
+    assert elsewhere.abstained and elsewhere.text.startswith("Les documents ne parlent pas de « Marseille »")
+    assert answer.text == ("Les documents ne parlent pas de « tickets-restaurant ». Les passages les plus proches "
+                           "portent sur : Rémunération des EIG.")
+    shown = answer.to_json()
+    assert shown["missing_terms"] == ["tickets-restaurant"] and shown["confidence"] == "faible"
+
+
+def test_absent_names_are_the_numbers_and_names_no_passage_holds():
+    hits = [_hit("La promotion 6 commence en septembre."), _hit("Le programme existe en France.", title="Europe")]
+    assert absent_names(profile("Quand commence la promotion 7 ?"), hits) == ("7",)
+    assert absent_names(profile("Quand commence la promotion 6 ?"), hits) == ()
+    assert absent_names(profile("Existe-t-il un programme en Espagne ?"), hits) == ("Espagne",)
+    assert absent_names(profile("Existe-t-il un programme en France ?"), hits) == ()
+    assert absent_names(profile("Combien de promotions ?"), []) == ()
+
+
+def test_unknown_words_are_those_no_passage_of_the_corpus_holds():
+    frequencies = {"eig": 60, "remuner": 5}
+    assert unknown_words(profile("Les EIG ont-ils des tickets-restaurant ?", frequencies)) == ("tickets-restaurant",)
+    assert unknown_words(profile("rémunération des EIG", frequencies)) == ()
+
+
+def test_an_answer_states_its_confidence():
+    text = "La rémunération est de 4 000 euros nets par mois."
+    retrieval = Retrieval([_hit(text)], 1.0, 2.0)
+    sure = _answer("Quelle est la rémunération ?", retrieval, model=simple_scorer(0.1, 0.2))
+    unsure = _answer("Quelle est la rémunération ?", retrieval, model=simple_scorer(0.1, 0.9999))
+    assert (sure.confidence, unsure.confidence) == ("haute", "moyenne")
+    assert not sure.abstained and sure.to_json()["confidence"] == "haute" and sure.to_json()["missing_terms"] == []
+    assert sure.to_json()["highlights"][0]["probability"] == sure.highlights[0].score
 
 
 def test_a_sentence_announcing_a_list_brings_its_items():
     question = "Quels outils sont mis à disposition ?"
     text = ("Les outils mis à disposition des équipes :\nun serveur de calcul ;\n"
             "un espace de fichiers partagés.\n\nAutre.")
-    answer = build_answer(question, Retrieval([_hit(text)], 1.0, 2.0), _weights(question))
+    answer = _answer(question, Retrieval([_hit(text)], 1.0, 2.0))
     assert "un serveur de calcul" in answer.text and "un espace de fichiers partagés" in answer.text
     assert "Autre" not in answer.text
     numbered = "Les 3 facteurs de réussite 1. Un périmètre clair 2. Des mentors investis 3. Un portage fort"
-    answer = build_answer("facteurs de réussite", Retrieval([_hit(numbered)], 1.0, 2.0), _weights("facteurs réussite"))
+    answer = _answer("facteurs de réussite", Retrieval([_hit(numbered)], 1.0, 2.0))
     assert "Un périmètre clair" in answer.text and "Un portage fort" in answer.text
+
+
+def _dated_hit(text, date, passage_id=0):
+    passage = Passage(id=passage_id, source=f"{passage_id}.md", page=None, title="Guide", date=date, kind=None,
+                      url=None, heading=None, text=text, start=0, end=len(text))
+    return Hit(passage, 1.0, 1.0, 0.9)
+
+
+def test_rules_of_different_years_come_most_recent_first_and_say_their_year():
+    hits = [_dated_hit("Le salaire est fixé à 4 000 euros nets pour tous.", "2020-01-10", 0),
+            _dated_hit("Le salaire est fixé à 3 500 euros nets par mois.", "2021-01-10", 1)]
+    chosen = [Highlight(0, 0, 49, hits[0].passage.text, 0.6), Highlight(1, 0, 48, hits[1].passage.text, 0.5)]
+    ordered = arrange(chosen, hits, names_its_time=False)
+    assert [item.hit_index for item in ordered] == [1, 0]
+    assert dated_text(ordered, hits, names_its_time=False) == (
+        "D'après un document de 2021 : Le salaire est fixé à 3 500 euros nets par mois. "
+        "D'après un document de 2020 : Le salaire est fixé à 4 000 euros nets pour tous.")
+    # A question that names its year or promotion keeps the scorer's order, without the years.
+    assert [item.hit_index for item in arrange(chosen, hits, names_its_time=True)] == [0, 1]
+    assert not dated_text(chosen, hits, names_its_time=True).startswith("D'après")
+
+
+def test_sentences_of_one_passage_are_shown_in_reading_order():
+    text = "Le programme est ouvert à toute personne diplômée. Nous recherchons surtout des profils expérimentés."
+    hits = [_dated_hit(text, "2021-01-10")]
+    chosen = [Highlight(0, 51, len(text), text[51:], 0.6), Highlight(0, 0, 50, text[:50], 0.5)]
+    assert [item.start for item in arrange(chosen, hits, names_its_time=False)] == [0, 51]
+
+
+def test_a_typo_of_a_corpus_word_is_not_unknown():
+    from eig_qa.search.analyzer import analyze
+
+    frequencies = dict.fromkeys(analyze("une collectivité territoriale peut candidater"), 4)
+    assert profile("une colectivité territorialle peut candidater", frequencies).unknown == frozenset()
+    assert profile("recette de la tarte", {"recet": 2, "cart": 5}).unknown == frozenset({"tart"})

@@ -44,6 +44,9 @@ def test_follow_ups_are_rewritten(question, history, expected):
         ("Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?", PROMOTION_3),
         ("Et quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?", PROMOTION_3),
         ("Comment les administrations candidatent-elles ?", PROMOTION_3),  # pronoun, but a topic too
+        # The pronoun after the verb repeats the question's own subject (complex inversion).
+        ("Une collectivité territoriale peut-elle candidater ?", PROMOTION_3),
+        ("La région peut-elle financer ?", ["Qui peut devenir EIG ?"]),
         ("et pour la promotion 4 ?", []),  # nothing to follow
         ("qui les portait ?", []),
         ("qui les portait ?", ["Bonjour"]),  # the previous turn was about nothing

@@ -53,11 +53,11 @@ def test_dev_set_quality_stays_above_its_floors(real_assistant):
     items = load_questions([DEV_QUESTIONS, DEV_FIGURES])
     report = summarise([evaluate_item(real_assistant, item, k=10) for item in items])
     print(json.dumps({k: v for k, v in vars(report).items() if k != "results"}, ensure_ascii=False))
-    # Floors a little under today's measures (README), so that a regression fails CI.
-    assert report.hit_at_5 >= 0.72
+    # Floors a little under today's measures on all 118 + 35 questions (README), so that a regression fails CI.
+    assert report.hit_at_5 >= 0.75
     assert report.mrr_at_10 >= 0.62
-    assert report.answer_contains >= 0.65
-    assert report.abstention >= 0.60
+    assert report.answer_contains >= 0.6
+    assert report.abstention >= 0.2
     assert report.false_abstention <= 0.05
     assert report.figures >= 0.9
 
@@ -71,5 +71,31 @@ def test_eval_command_prints_the_metrics(real_settings, monkeypatch, capsys, tmp
     fixture.write_text(json.dumps({"id": "x", "question": "Qui peut devenir EIG ?", "answer_contains": ["EIG"],
                                    "source": "documents/faq/faq-eig.yml"}) + "\n", encoding="utf-8")
     assert main(["eval", str(fixture), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    report = json.loads(capsys.readouterr().out)["tune"]  # lines without a split count as tune
     assert report["answerable"] == 1 and report["hit_at_5"] is not None
+    assert report["reliability"] and report["reliability"][0][1] == 1
+
+
+def test_ask_json_states_confidence_and_missing_terms(real_settings, monkeypatch, capsys):
+    from eig_qa.cli import main
+
+    monkeypatch.setenv("EIG_QA_CORPUS", str(real_settings.corpus_dir))
+    monkeypatch.setenv("EIG_QA_INDEX", str(real_settings.index_dir))
+    assert main(["ask", "--json", "Les EIG ont-ils des tickets-restaurant ?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["abstained"] and answer["confidence"] == "faible"
+    assert answer["missing_terms"] == ["tickets-restaurant"]
+    assert answer["answer"].startswith("Les documents ne parlent pas de « tickets-restaurant ».")
+
+
+@pytest.mark.parametrize("question", ["recette de la tarte tatin", "Existe-t-il un programme équivalent en Espagne ?"])
+def test_questions_the_documents_do_not_cover_get_a_partial_answer(real_assistant, question):
+    answer = real_assistant.ask(question)
+    assert answer.abstained and answer.missing_terms and answer.text.startswith("Les documents ne parlent pas de")
+
+
+def test_a_question_close_to_an_faq_entry_is_answered_from_it(real_assistant):
+    answer = real_assistant.ask("qui paye les frais de déplacement des EIG ?")
+    assert not answer.abstained and answer.confidence in ("haute", "moyenne")
+    first = answer.highlights[0]
+    assert answer.hits[first.hit_index].passage.kind == "faq" and "frais de déplacement" in first.text

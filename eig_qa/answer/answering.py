@@ -1,15 +1,17 @@
-"""Extractive answers: the sentences of the retrieved passages that best answer the question, or an abstention."""
+"""Extractive answers: the sentences of the retrieved passages that the learned scorer finds answering, or an
+abstention that says what is missing."""
 
 from __future__ import annotations
 
-import functools
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from eig_qa.answer.expectation import LIST_ITEM
+from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
+from eig_qa.answer.scorer import LOW, ScorerModel
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import analyze, fold_accents, term_set, words
+from eig_qa.search.analyzer import analyze, term_set
 from eig_qa.search.retrieval import Hit, Retrieval
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
@@ -26,56 +28,16 @@ NOT_FOUND_DETAIL = (
     " Les passages ci-dessous sont les plus proches, mais aucun ne semble répondre à la question. "
     "Essayez de la reformuler avec d'autres mots."
 )
-
-# Question types and the cues that an answering sentence tends to carry.
-_NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"
-                              r"cout|budget|duree|age|somme|prix|financement|maximum|minimum)\b")
-_DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusqu|periode|echeance)\b")
-# A number that is not just a year ("500 euros", "12 défis", "41%"), and dates or deadline wording.
-_NUMBER = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d+")
-_YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
-_DATE = re.compile(rf"\b({_MONTHS}|jusqu(?:'|’)?au|avant le|au plus tard)\b")
-_MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
-_MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")
-# What a question counts ("combien de dossiers", "nombre d'EIG", "combien coûte le goûter"): the first word after.
-# Adjectives before the noun ("combien d'anciens EIG") are skipped.
-_COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combien\s+coute(?:nt)?\s+"
-                      r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)"
-                      r"(?:(?:anciens?|anciennes?|nouveaux|nouvelles?|autres?|premi[e]re?s?|derni[e]re?s?|"
-                      r"differente?s|grande?s|petite?s|vrais|vraies)\s+)?(?P<word>[^\W\d_]+)")
-# Narrower than _MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
-_AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
-_YEARS_WORDS = "ans années"
-_TIME_UNIT = r"(?:jours?|semaines?|mois|ans?|annees?|heures?)"
-_DURATION = re.compile(rf"\b{_TIME_UNIT}\b")
-_UNIT_NEXT = re.compile(rf"\s*{_TIME_UNIT}\b")
-# A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
-# nor a time ("23h59"), or a French number or share word.
-_COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!(?:19|20)\d\d\b)"
-                    r"(?P<digits>\d+(?:[  \u202f]\d{3})*(?:[,.]\d+)?)(?!\d)"
-                    rf"(?!(?:e|eme|er|ere|re|nde?)\b|(?:er)?\s*(?:{_MONTHS}|h\d|h\b))"
-                    r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
-                    r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
-                    r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
-_DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
-_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+"
-                         rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>(?:19|20)\d\d)\b")
-_CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
-_MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
-                             rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
-_NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-Name = tuple[str, ...]  # the folded words of a name
-# The IDF weight (see term_weights) of a term found in about a tenth of the passages or more.
-_CENTRAL_WEIGHT = math.log(11)
-_LONG_SENTENCE = 350
-_LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
+# Abstentions that name what the documents lack ("tickets-restaurant", "promotion 7").
+PARTIAL = "Les documents ne parlent pas de {missing}. Les passages les plus proches portent sur : {about}."
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _MAX_LIST_ITEMS = 8
+
 
 @dataclass(frozen=True)
 class Highlight:
-    """A sentence of a retrieved passage that answers, by its position in the hit list and its offsets."""
+    """A sentence of a retrieved passage that answers, by its position in the hit list and its offsets, with the
+    scorer's probability that it answers."""
 
     hit_index: int
     start: int
@@ -88,245 +50,83 @@ class Highlight:
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """When to say "je ne trouve pas": the best sentence does not fit the question (another number than the
-    question's, no count of what it counts, no amount when it asks for one, another entity of the same name:
-    see Expectation); or it holds
-    hardly any word of the question, even with its context; or the best passages do not stand out from the corpus,
-    neither by meaning nor by words (query-performance prediction; thresholds measured on the dev questions of two
-    corpora, README); or the question lies far from what the corpus is about, compared with its own document
-    titles. No absolute similarity threshold: cosines differ from one embedding model to another."""
+    """When to say "je ne trouve pas" besides a best sentence the scorer finds unlikely to answer. Each rule below
+    handles one general phenomenon; its effect was measured on the tune split (README)."""
 
-    min_coverage: float = 0.1
-    min_dense_standout: float = 0.64
-    min_lexical_standout: float = 1.6
     # Spreads below the document titles' mean similarity to the corpus (topicality.py): 2, the usual outlier bound;
-    # measured (README): the answerable dev questions of both corpora stay above -1.1.
+    # no absolute similarity threshold, cosines differ from one embedding model to another.
     min_topicality: float = -2.0
+    # Share of the question's IDF mass on words no passage holds from which the documents do not talk about it
+    # ("recette de la tarte tatin", "tickets-restaurant ?"); typos and paraphrases of answerable tune questions
+    # stay at 0.53 or below.
+    max_unknown_share: float = 0.6
+    # A question asking for a figure (a count, an amount, a duration, about its own numbers) is answered only by a
+    # sentence that holds it (Expectation), among this many best sentences.
+    fit_depth: int = 10
 
     def off_topic(self, retrieval: Retrieval) -> bool:
         """Whether the question lies far from everything the corpus is about."""
         return retrieval.topicality is not None and retrieval.topicality < self.min_topicality
 
-    def should_abstain(self, best: Highlight | None, retrieval: Retrieval, central: bool = False) -> bool:
-        """Decide from the best sentence and the retrieval's signals; `central` tells that every word of the
-        question is common in the corpus ("Qu'est-ce que le programme EIG ?"): no passage stands out for such a
-        question, yet it is about what the corpus is about."""
-        if best is None or not best.fits or self.off_topic(retrieval):
+    def should_abstain(self, profile: QuestionProfile, scored: Sequence[Highlight], retrieval: Retrieval,
+                       model: ScorerModel, absent: Sequence[str] = ()) -> bool:
+        """Abstain without a sentence the scorer finds likely enough to answer, off topic, when no cited passage
+        holds a number or a name of the question (`absent`), when most of it is words the corpus never uses, or
+        when it asks for a figure that none of the best sentences holds."""
+        if not scored or scored[0].score < model.abstain_below or self.off_topic(retrieval) or absent:
             return True
-        if best.coverage < self.min_coverage:
+        expected = profile.expected
+        asks_figure = bool(expected.counted or expected.amount or expected.duration or expected.numbers)
+        if asks_figure and not any(item.fits for item in scored[: self.fit_depth]):
             return True
-        return (not central and retrieval.dense_standout < self.min_dense_standout
-                and retrieval.lexical_standout < self.min_lexical_standout)
+        return profile.unknown_share() >= self.max_unknown_share
 
 
-@dataclass(frozen=True)
-class Expectation:
-    """What a sentence must hold to answer a question, beyond its words: the question's numbers ("promotion 4",
-    "2019"), a count of the thing it counts ("combien de dossiers" → "112 dossiers", or a duration for "combien de
-    temps"), an amount of money when it asks for one; and it must not be about a sibling of a name of the question
-    ("Code for Canada" for "Code for Australia")."""
-
-    numbers: frozenset[str] = frozenset()
-    counted: frozenset[str] = frozenset()
-    duration: bool = False
-    amount: bool = False
-    names: tuple[Name, ...] = ()
-
-    def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str],
-               nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = (),
-               names_in_sentence: Sequence[Name] = ()) -> bool:
-        """Whether a sentence (folded text, its terms, the terms of its title and heading, those of the sentences
-        around it, the names of its heading and of its passage up to its end, in order, and its own names) fits."""
-        # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
-        found = terms | context
-        if not self.numbers <= found and not self.numbers <= found | _years_in_ranges(sentence_folded):
-            return False
-        if any(_about_a_sibling(name, names_so_far, names_in_sentence) for name in self.names):
-            return False
-        # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
-        if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
-            return False
-        if self.duration and not _DURATION.search(sentence_folded):
-            return False
-        return not self.amount or bool(_MONEY.search(sentence_folded))
-
-    def _names_counted(self, terms: frozenset[str]) -> bool:
-        """Whether the terms name what is counted, or a word derived from it ("gestes" → "gestuelles")."""
-        if self.counted & terms:
-            return True
-        return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
-
-    def _has_count(self, sentence_folded: str) -> bool:
-        """A count other than the question's own numbers ("la 5e promotion" does not say how many candidatures),
-        and not a duration ("pendant 10 mois" does not say how many EIG) unless time is what is counted."""
-        counts_time = bool(self.counted & _time_terms())
-        text = _LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
-        for match in _COUNT.finditer(text):
-            digits = match.group("digits")
-            if digits is not None and re.sub(r"\D", "", digits) in self.numbers:
-                continue
-            if not counts_time and _UNIT_NEXT.match(text, match.end()):
-                continue
-            return True
-        return False
-
-
-@functools.cache
-def _time_terms() -> frozenset[str]:
-    """The terms of the units of time ("mois", "an", "heur"…)."""
-    return term_set("jour jours semaine semaines mois an ans année années heure heures")
-
-
-def expectation(question: str) -> Expectation:
-    """Read from the question what its answer must hold."""
-    folded = fold_accents(question)
-    numbers = frozenset(term for term in analyze(question) if term.isdigit())
-    counted = _COUNTED.search(folded)
-    word = counted.group("word") if counted else ""
-    if word == "temps":
-        return Expectation(numbers, duration=True)
-    if word in ("fois", "plus", "moins"):
-        counted_terms = frozenset()
-    else:  # "combien d'années" is answered in "ans" as well
-        counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word)
-    # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
-    amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
-    return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
-
-
-def multiword_names(text: str) -> tuple[Name, ...]:
-    """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
-    order."""
-    return tuple(name for _end, name in _names_with_ends(text))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _names_with_ends(text: str) -> tuple[tuple[int, Name], ...]:
-    """Multi-word names with the offset where each ends; cached because the same passages and sentences come back
-    across questions."""
-    return tuple((match.end(), tuple(_NAME_WORD.findall(fold_accents(match.group(0)))))
-                 for match in _MULTIWORD_NAME.finditer(text))
-
-
-def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
-    """The years inside the spans of years a sentence gives ("entre le 1er janvier 2004 et le 31 décembre 2013")."""
-    years = set()
-    for match in _YEAR_RANGE.finditer(sentence_folded):
-        first, last = int(match.group("first")), int(match.group("last"))
-        if 0 <= last - first <= 100:
-            years.update(str(year) for year in range(first, last + 1))
-    return frozenset(years)
-
-
-def _about_a_sibling(name: Name, names_so_far: Sequence[Name], in_sentence: Sequence[Name]) -> bool:
-    """Whether a sentence that does not name the question's `name` is about a sibling of it: the last name with
-    the same first word before it ends is another ("Code for Canada" for "Code for Australia")."""
-    if name in in_sentence:
-        return False
-    siblings = [other for other in names_so_far if other[0] == name[0]]
-    return bool(siblings) and siblings[-1] != name
-
-
-def question_terms(question: str) -> list[str]:
-    """Distinct analyzed terms of a question, in order."""
-    return list(dict.fromkeys(analyze(question)))
-
-
-def term_weights(terms: Sequence[str], document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
-    """IDF weight of each term; unknown terms count as rare."""
-    return {term: math.log(1 + (total + 1) / (document_frequency.get(term, 0) + 1)) for term in terms}
-
-
-def coverage(sentence_terms: set[str], weights: Mapping[str, float]) -> float:
-    """Share of the question's IDF mass present in a sentence."""
-    total = sum(weights.values())
-    if total == 0:
-        return 0.0
-    return sum(weight for term, weight in weights.items() if term in sentence_terms) / total
-
-
-def _type_bonus(question_folded: str, sentence_folded: str) -> float:
-    """Favour sentences carrying what the question asks for: a number, a date or year, an amount."""
-    def cue(question_pattern: re.Pattern, sentence_pattern: re.Pattern) -> bool:
-        return bool(question_pattern.search(question_folded) and sentence_pattern.search(sentence_folded))
-
-    dated = cue(_DATE_QUESTION, _DATE) or cue(_YEAR_QUESTION, _YEAR)
-    return 0.15 * (cue(_NUMBER_QUESTION, _NUMBER) + dated + cue(_MONEY_QUESTION, _MONEY))
-
-
-def _sentence_score(own: float, with_context: float, sentence: str, bonus: float) -> float:
-    """Own coverage counts most; context (heading, previous sentence) supplies the subject; long and
-    interrogative sentences are rarely the answer."""
-    value = 0.6 * own + 0.4 * with_context + bonus
-    if len(sentence) > _LONG_SENTENCE:
-        value *= (_LONG_SENTENCE / len(sentence)) ** 0.5
-    if sentence.rstrip().endswith("?"):
-        value *= 0.3
-    return value
-
-
-@functools.lru_cache(maxsize=50_000)
-def _folded_if_long_enough(sentence: str) -> str | None:
-    """The folded sentence, or None for fragments of fewer than three words (headings, page numbers); cached
-    because the same passages come back across questions."""
-    return fold_accents(sentence) if len(words(sentence)) >= 3 else None
-
-
-@functools.lru_cache(maxsize=20_000)
-def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """The sentence offsets of a passage; cached because the same passages come back across questions."""
-    return tuple(sentence_spans(text))
-
-
-def score_sentences(question: str, hits: Sequence[Hit], weights: Mapping[str, float]) -> list[Highlight]:
-    """Score every sentence of the hits against the question, best first."""
-    question_folded = fold_accents(question)
-    expected = expectation(question)
-    top_score = max((hit.score for hit in hits), default=1.0) or 1.0
-    scored = []
-    for hit_index, hit in enumerate(hits):
-        text = hit.passage.text
-        # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
-        context = term_set(f"{hit.passage.title} {hit.passage.heading or ''} {(hit.passage.date or '')[:4]}")
-        spans = _sentence_spans(text)
-        heading_names = multiword_names(hit.passage.heading or "")
-        sentence_terms = [term_set(text[start:end]) for start, end in spans]
-        for position, (start, end) in enumerate(spans):
-            sentence = text[start:end]
-            terms = sentence_terms[position]
-            # The subject is often named in the sentence before or after the one that answers.
-            neighbours = sentence_terms[max(0, position - 1) : position + 2]
-            surroundings = context.union(*neighbours)
-            sentence_folded = _folded_if_long_enough(sentence)
-            if sentence_folded is None:
-                continue
-            bonus = _type_bonus(question_folded, sentence_folded)
-            context_coverage = coverage(surroundings, weights)
-            value = _sentence_score(coverage(terms, weights), context_coverage, sentence, bonus)
-            # An earlier sentence or the heading names what the sentence is about ("Code for Canada fonctionnait …
-            # La province a versé …").
-            names_so_far = heading_names + tuple(name for name_end, name in _names_with_ends(text)
-                                                 if name_end <= end) if expected.names else ()
-            fits = expected.met_by(sentence_folded, terms, context, frozenset().union(*neighbours), names_so_far,
-                                   multiword_names(sentence) if expected.names else ())
-            if not fits:
-                value *= 0.4
-            value += 0.1 * hit.score / top_score  # the retriever's confidence in the passage
-            scored.append(Highlight(hit_index, start, end, sentence, round(value, 4), context_coverage, fits))
+def score_sentences(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel) -> list[Highlight]:
+    """Every sentence of the hits with the probability that it answers, best first."""
+    found = candidates(profile, retrieval)
+    probabilities = model.probabilities(feature_matrix(found))
+    scored = [Highlight(item.hit_index, item.start, item.end, item.text, round(float(probability), 4),
+                        item.context_coverage, item.fits)
+              for item, probability in zip(found, probabilities, strict=True)]
     return sorted(scored, key=lambda item: -item.score)
 
 
-def select_highlights(scored: Sequence[Highlight], limit: int = 3, ratio: float = 0.7) -> list[Highlight]:
-    """Keep the best sentence and, up to `limit`, the next ones scoring close to it."""
+def select_highlights(scored: Sequence[Highlight], threshold: float, limit: int = 3,
+                      ratio: float = 0.7) -> list[Highlight]:
+    """Keep the best sentence and, up to `limit`, the next ones above the threshold and close to the best."""
     if not scored:
         return []
     chosen = [scored[0]]
     for candidate in scored[1:]:
-        if len(chosen) >= limit or candidate.score < ratio * scored[0].score:
+        if len(chosen) >= limit or candidate.score < max(threshold, ratio * scored[0].score):
             break
         if all(candidate.text != kept.text for kept in chosen):
             chosen.append(candidate)
     return chosen
+
+
+def absent_names(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The question's numbers and names (capitalised words after its first) that passages and their headers all
+    lack, as typed: "promotion 7" or "Espagne" asked, passages on other promotions or countries."""
+    present = frozenset().union(*(term_set(hit.passage.search_text()) for hit in hits))
+    return _typed(profile, lambda position, token, terms: (token[0].isdigit() or (position > 0 and token[0].isupper()))
+                  and not terms & present)
+
+
+def unknown_words(profile: QuestionProfile) -> tuple[str, ...]:
+    """The question's words that no passage of the corpus holds ("tickets-restaurant"), as typed."""
+    return _typed(profile, lambda _position, _token, terms: terms <= profile.unknown)
+
+
+def _typed(profile: QuestionProfile, keep) -> tuple[str, ...]:
+    """The question's tokens, as typed, whose analyzed terms (none for stop words) `keep` accepts."""
+    shown = []
+    for position, token in enumerate(_TOKEN.findall(profile.text)):
+        terms = frozenset(analyze(token))
+        if terms and keep(position, token, terms):
+            shown.append(token)
+    return tuple(dict.fromkeys(shown))
 
 
 @dataclass(frozen=True)
@@ -342,6 +142,11 @@ class Answer:
     kind: str = "answer"  # answer | abstention | smalltalk | invalid
     notice: str | None = None
     understood_as: str | None = None
+    probability: float | None = None  # the scorer's probability that the best sentence answers
+    confidence: str | None = None  # haute | moyenne | faible, for answers and abstentions
+    # The question's numbers and names no cited passage holds, and its words no passage of the corpus holds.
+    missing_terms: tuple[str, ...] = ()
+    best_text: str = ""  # what the best sentences say, kept when abstaining too (calibration, eval)
 
     def to_json(self) -> dict:
         """The public JSON shape of `ask --json` (fields are only ever added)."""
@@ -365,27 +170,93 @@ class Answer:
             "figures": [figure.to_dict() for figure in self.figures],
             "kind": self.kind,
             "highlights": [
-                {"passage": item.hit_index, "start": item.start, "end": item.end, "text": item.text}
+                {"passage": item.hit_index, "start": item.start, "end": item.end, "text": item.text,
+                 "probability": item.score}
                 for item in self.highlights
             ],
             "notice": self.notice,
             "understood_as": self.understood_as,
+            "confidence": self.confidence,
+            "missing_terms": list(self.missing_terms),
         }
 
 
-def build_answer(question: str, retrieval: Retrieval, weights: Mapping[str, float],
+def arrange(chosen: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> list[Highlight]:
+    """The chosen sentences in the order they are read: the documents of their passages most recent first when
+    they differ in year and the question names no year or promotion (a rule of 2021 before one of 2020), else the
+    passages by their best sentence; within a passage, in the text's order."""
+    first_seen = {item.hit_index: position for position, item in reversed(list(enumerate(chosen)))}
+
+    def year(item: Highlight) -> str:
+        return (hits[item.hit_index].passage.date or "")[:4]
+
+    dated = not names_its_time and len({year(item) for item in chosen}) > 1
+    return sorted(chosen, key=lambda item: (_negated(year(item)) if dated else "", first_seen[item.hit_index],
+                                            item.start))
+
+
+def _negated(year: str) -> str:
+    """A sort key putting later years first ("" last)."""
+    return "".join(chr(ord("9") - ord(digit) + ord("0")) for digit in year) if year.isdigit() else "~"
+
+
+def dated_text(highlights: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> str:
+    """The answer's text; when its sentences come from documents of different years and the question names none,
+    each group says its year ("D'après un document de 2021 : … D'après un document de 2020 : …")."""
+    years = [(hits[item.hit_index].passage.date or "")[:4] for item in highlights]
+    if names_its_time or len(set(years)) < 2:
+        return " ".join(item.text for item in highlights)
+    parts, previous = [], None
+    for year, item in zip(years, highlights, strict=True):
+        if year != previous:
+            parts.append(f"D'après un document de {year} :" if year else "D'après un document non daté :")
+            previous = year
+        parts.append(item.text)
+    return " ".join(parts)
+
+
+def confidence_caption(answer: Answer) -> str | None:
+    """One line for the user: how sure the answer is, and the words of the question the documents lack."""
+    if answer.confidence is None:
+        return None
+    caption = f"Confiance : {answer.confidence}"
+    if answer.missing_terms:
+        caption += " · absent des documents : " + ", ".join(f"« {word} »" for word in answer.missing_terms)
+    return caption
+
+
+def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel,
                  rule: AbstentionRule = AbstentionRule(), scored: Sequence[Highlight] | None = None) -> Answer:
-    """Extract the answering sentences from the retrieved passages, or abstain when they do not answer;
+    """Extract the answering sentences from the retrieved passages, or abstain when none is likely to answer;
     `scored` gives the hits' sentences already scored (best first), e.g. by the reranker."""
     hits = retrieval.hits
-    scored = score_sentences(question, hits, weights) if scored is None else scored
-    central = bool(weights) and max(weights.values()) <= _CENTRAL_WEIGHT
-    if rule.should_abstain(scored[0] if scored else None, retrieval, central):
-        detail = OFF_TOPIC_DETAIL if rule.off_topic(retrieval) else NOT_FOUND_DETAIL
-        return Answer(question, NOT_FOUND + detail, True, hits, [], kind="abstention")
-    highlights = [item for chosen in select_highlights(scored) for item in _with_list_items(chosen, hits)]
-    text = " ".join(item.text for item in highlights) if highlights else hits[0].passage.text[:300]
-    return Answer(question, text, False, hits, highlights)
+    scored = score_sentences(profile, retrieval, model) if scored is None else scored
+    best = scored[0] if scored else None
+    probability = best.score if best else 0.0
+    absent = absent_names(profile, hits)
+    missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
+    chosen = arrange(select_highlights(scored, model.abstain_below), hits, bool(profile.expected.numbers))
+    highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits)]
+    best_text = dated_text(highlights, hits, bool(profile.expected.numbers))
+    if rule.should_abstain(profile, scored, retrieval, model, absent):
+        if rule.off_topic(retrieval):
+            text = NOT_FOUND + OFF_TOPIC_DETAIL
+        elif missing and hits:
+            text = PARTIAL.format(missing=", ".join(f"« {word} »" for word in missing), about=_about(hits[0]))
+        else:
+            text = NOT_FOUND + NOT_FOUND_DETAIL
+        return Answer(profile.text, text, True, hits, [], kind="abstention", probability=probability,
+                      confidence=LOW, missing_terms=missing, best_text=best_text)
+    return Answer(profile.text, best_text, False, hits, highlights, probability=probability,
+                  confidence=model.confidence(probability), missing_terms=missing, best_text=best_text)
+
+
+def _about(hit: Hit) -> str:
+    """What a passage is about, for the partial answer: its heading within its document's title."""
+    passage = hit.passage
+    if passage.heading and passage.heading not in passage.title:
+        return f"{passage.heading.rstrip(' ?:.')} ({passage.title})"
+    return passage.title
 
 
 def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
@@ -393,7 +264,7 @@ def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
     of the same paragraph after a colon, or the numbered or bulleted items that come next."""
     text = hits[chosen.hit_index].passage.text
     announces = chosen.text.rstrip().endswith(":")
-    if not announces and not _LIST_ITEM.match(_next_text(chosen, hits)):
+    if not announces and not LIST_ITEM.match(_next_text(chosen, hits)):
         return [chosen]
     items = [chosen]
     previous_end = chosen.end
@@ -402,7 +273,7 @@ def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
         item = text[start:end]
         # The list may start after a blank line, but a later blank line ends it.
         in_list = len(items) == 1 or "\n\n" not in text[previous_end:start]
-        if len(items) > _MAX_LIST_ITEMS or not (_LIST_ITEM.match(item) or (announces and in_list)):
+        if len(items) > _MAX_LIST_ITEMS or not (LIST_ITEM.match(item) or (announces and in_list)):
             break
         items.append(Highlight(chosen.hit_index, start, end, item, chosen.score, chosen.coverage, chosen.fits))
         previous_end = end

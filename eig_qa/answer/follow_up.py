@@ -42,6 +42,10 @@ _INVERTED_SUBJECT = re.compile(r"(?:-t)?-(ils|elles|il|elle)\b")
 _OBJECT = re.compile(r"(?:^|\b(?:qui|que|qu'|comment|ou|pourquoi|quand|on|je|nous|vous|ils|elles)\s*)"
                      r"(?P<pronoun>les\s+|la\s+|le\s+|l')(?P<verb>[^\W\d_]+)")
 _AUXILIARIES = {"a", "ont", "avait", "avaient", "aura", "auront", "est", "sont", "etait", "etaient"}
+# Complex inversion: a question that opens with its own noun subject repeats it as a pronoun after the verb
+# ("Une collectivité territoriale peut-elle candidater ?"); that pronoun refers to nothing before.
+_NOUN_SUBJECT = re.compile(r"^(?:une?|les?|la|l'|des|du|ce|cet|cette|ces|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|"
+                           r"votre|vos|leurs?|tout|toute|tous|toutes)\s*[^\W\d_]")
 _OTHER_PRONOUNS = re.compile(r"\b(?:leurs?|celui|celle|ceux|celles|cela|ca)\b")
 # Words that may surround the entities of a follow-up without making it a new question.
 _FILLERS = {"et", "pour", "en", "dans", "de", "d", "du", "des", "la", "le", "les", "l", "a", "au", "aux", "sur",
@@ -215,7 +219,8 @@ def _rewrite(question: str, context: _Parsed | None, names: Sequence[str]) -> st
         rewritten = _contract(" ".join([core, *qualifiers])) + end
         return rewritten[:1].upper() + rewritten[1:]
     subject = context.subject()
-    if not parsed.topics and not parsed.entities and subject and _has_pronoun(parsed.folded):
+    own_subject = _NOUN_SUBJECT.match(parsed.folded) and _INVERTED_SUBJECT.search(parsed.folded)
+    if not parsed.topics and not parsed.entities and subject and _has_pronoun(parsed.folded) and not own_subject:
         return _place_subject(parsed, subject)
     return question
 

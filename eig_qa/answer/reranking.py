@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from eig_qa.answer.answering import Highlight, score_sentences
+from eig_qa.answer.features import QuestionProfile
+from eig_qa.answer.scorer import ScorerModel
 from eig_qa.search.retrieval import Retrieval
 
 # Fused candidates read sentence by sentence; measured on the dev questions (README): 20 and 30 rank alike.
@@ -23,15 +24,15 @@ class Reranked:
     scored: list[Highlight]
 
 
-def rerank_by_sentences(question: str, retrieval: Retrieval, weights: Mapping[str, float], k: int) -> Reranked:
-    """Reorder the hits by retrieval score plus the score of their best sentence, keep the k best.
+def rerank_by_sentences(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel, k: int) -> Reranked:
+    """Reorder the hits by retrieval score plus the probability that their best sentence answers, keep the k best.
 
     BM25 and dense vectors score a passage as a whole; a passage holding one sentence that covers the question
     (its rare words together, the number or amount it asks for) is the one that answers."""
     if k <= 0:
         raise ValueError(f"k must be positive, got {k}")
     hits = retrieval.hits
-    scored = score_sentences(question, hits, weights)
+    scored = score_sentences(profile, retrieval, model)
     best: dict[int, float] = {}
     for highlight in scored:
         best.setdefault(highlight.hit_index, highlight.score)

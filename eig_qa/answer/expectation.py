@@ -1,0 +1,162 @@
+"""What an answering sentence must hold, read from the question: its numbers, what it counts, an amount, its
+names; and the cues of the question's type (number, date, amount)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eig_qa.search.analyzer import analyze, fold_accents, term_set
+
+# Question types and the cues that an answering sentence tends to carry.
+NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"
+                              r"cout|budget|duree|age|somme|prix|financement|maximum|minimum)\b")
+DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusqu|periode|echeance)\b")
+# A number that is not just a year ("500 euros", "12 défis", "41%"), and dates or deadline wording.
+NUMBER = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d+")
+YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+DATE = re.compile(rf"\b({_MONTHS}|jusqu(?:'|’)?au|avant le|au plus tard)\b")
+MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
+MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")
+# What a question counts ("combien de dossiers", "nombre d'EIG", "combien coûte le goûter"): the first word after.
+# Adjectives before the noun ("combien d'anciens EIG") are skipped.
+_COUNTED = re.compile(r"\b(?:(?P<of>combien|nombre)\s+d(?:e\s+|['’]\s*)|combien\s+coute(?:nt)?\s+"
+                      r"(?:les?\s+|la\s+|une?\s+|l['’]\s*)?)"
+                      r"(?:(?:anciens?|anciennes?|nouveaux|nouvelles?|autres?|premi[e]re?s?|derni[e]re?s?|"
+                      r"differente?s|grande?s|petite?s|vrais|vraies)\s+)?(?P<word>[^\W\d_]+)")
+# Narrower than MONEY_QUESTION: a question on "financement" or "subvention" may ask who or how, not how much.
+_AMOUNT_QUESTION = re.compile(r"\b(budget|montant|cout|coute|coutent|prix|tarif|salaire|remuneration|paie|paye)\b")
+_YEARS_WORDS = "ans années"
+_TIME_UNIT = r"(?:jours?|semaines?|mois|ans?|annees?|heures?)"
+_DURATION = re.compile(rf"\b{_TIME_UNIT}\b")
+_UNIT_NEXT = re.compile(rf"\s*{_TIME_UNIT}\b")
+# A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
+# nor a time ("23h59"), or a French number or share word.
+_COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!(?:19|20)\d\d\b)"
+                    r"(?P<digits>\d+(?:[  \u202f]\d{3})*(?:[,.]\d+)?)(?!\d)"
+                    rf"(?!(?:e|eme|er|ere|re|nde?)\b|(?:er)?\s*(?:{_MONTHS}|h\d|h\b))"
+                    r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+                    r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
+                    r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
+_DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
+_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+"
+                         rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>(?:19|20)\d\d)\b")
+_CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
+_MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
+                             rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
+_NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+Name = tuple[str, ...]  # the folded words of a name
+LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a sentence must hold to answer a question, beyond its words: the question's numbers ("promotion 4",
+    "2019"), a count of the thing it counts ("combien de dossiers" → "112 dossiers", or a duration for "combien de
+    temps"), an amount of money when it asks for one; and it must not be about a sibling of a name of the question
+    ("Code for Canada" for "Code for Australia")."""
+
+    numbers: frozenset[str] = frozenset()
+    counted: frozenset[str] = frozenset()
+    duration: bool = False
+    amount: bool = False
+    names: tuple[Name, ...] = ()
+
+    def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str],
+               nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = (),
+               names_in_sentence: Sequence[Name] = ()) -> bool:
+        """Whether a sentence (folded text, its terms, the terms of its title and heading, those of the sentences
+        around it, the names of its heading and of its passage up to its end, in order, and its own names) fits."""
+        # A number may stand in the title or heading ("promotion 4"), a neighbouring sentence may be about another.
+        found = terms | context
+        if not self.numbers <= found and not self.numbers <= found | _years_in_ranges(sentence_folded):
+            return False
+        if any(_about_a_sibling(name, names_so_far, names_in_sentence) for name in self.names):
+            return False
+        # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
+        if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
+            return False
+        if self.duration and not _DURATION.search(sentence_folded):
+            return False
+        return not self.amount or bool(MONEY.search(sentence_folded))
+
+    def _names_counted(self, terms: frozenset[str]) -> bool:
+        """Whether the terms name what is counted, or a word derived from it ("gestes" → "gestuelles")."""
+        if self.counted & terms:
+            return True
+        return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
+
+    def _has_count(self, sentence_folded: str) -> bool:
+        """A count other than the question's own numbers ("la 5e promotion" does not say how many candidatures),
+        and not a duration ("pendant 10 mois" does not say how many EIG) unless time is what is counted."""
+        counts_time = bool(self.counted & _time_terms())
+        text = LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
+        for match in _COUNT.finditer(text):
+            digits = match.group("digits")
+            if digits is not None and re.sub(r"\D", "", digits) in self.numbers:
+                continue
+            if not counts_time and _UNIT_NEXT.match(text, match.end()):
+                continue
+            return True
+        return False
+
+
+@functools.cache
+def _time_terms() -> frozenset[str]:
+    """The terms of the units of time ("mois", "an", "heur"…)."""
+    return term_set("jour jours semaine semaines mois an ans année années heure heures")
+
+
+def expectation(question: str) -> Expectation:
+    """Read from the question what its answer must hold."""
+    folded = fold_accents(question)
+    numbers = frozenset(term for term in analyze(question) if term.isdigit())
+    counted = _COUNTED.search(folded)
+    word = counted.group("word") if counted else ""
+    if word == "temps":
+        return Expectation(numbers, duration=True)
+    if word in ("fois", "plus", "moins"):
+        counted_terms = frozenset()
+    else:  # "combien d'années" is answered in "ans" as well
+        counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word)
+    # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
+    amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
+    return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
+
+
+def multiword_names(text: str) -> tuple[Name, ...]:
+    """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
+    order."""
+    return tuple(name for _end, name in names_with_ends(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def names_with_ends(text: str) -> tuple[tuple[int, Name], ...]:
+    """Multi-word names with the offset where each ends; cached because the same passages and sentences come back
+    across questions."""
+    return tuple((match.end(), tuple(_NAME_WORD.findall(fold_accents(match.group(0)))))
+                 for match in _MULTIWORD_NAME.finditer(text))
+
+
+def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
+    """The years inside the spans of years a sentence gives ("entre le 1er janvier 2004 et le 31 décembre 2013")."""
+    years = set()
+    for match in _YEAR_RANGE.finditer(sentence_folded):
+        first, last = int(match.group("first")), int(match.group("last"))
+        if 0 <= last - first <= 100:
+            years.update(str(year) for year in range(first, last + 1))
+    return frozenset(years)
+
+
+def _about_a_sibling(name: Name, names_so_far: Sequence[Name], in_sentence: Sequence[Name]) -> bool:
+    """Whether a sentence that does not name the question's `name` is about a sibling of it: the last name with
+    the same first word before it ends is another ("Code for Canada" for "Code for Australia")."""
+    if name in in_sentence:
+        return False
+    siblings = [other for other in names_so_far if other[0] == name[0]]
+    return bool(siblings) and siblings[-1] != name
+

@@ -1,0 +1,58 @@
+"""Question-to-question matching: the corpus's own questions (FAQ entries, headings phrased as questions) matched
+against the user's, typo-tolerant, so that an entry answering almost the same question is always a candidate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from eig_qa.answer.features import QuestionProfile, content_words, similarity
+from eig_qa.ingest.chunking import Passage
+from eig_qa.search.retrieval import Hit, Retrieval
+
+# Similarity (0-1) from which an entry's passages join the candidates. On the tune split, the paraphrase of an FAQ
+# question scores 1.0 and the next closest questions 0.62 (another entry) and 0.57 (its entry); an added entry is
+# only a candidate (the scorer reads the similarity as a feature), so a wrong one costs little.
+MIN_SIMILARITY = 0.6
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    """A question the corpus itself asks, and the passages that follow it (its answer)."""
+
+    question: str
+    content: str  # folded content words
+    passage_ids: tuple[int, ...]
+
+
+def question_entries(passages: Sequence[Passage]) -> list[QuestionEntry]:
+    """The corpus's entries: passages grouped by document and heading, where the heading is a question."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for passage in passages:
+        heading = (passage.heading or "").strip()
+        if heading.endswith("?") and content_words(heading):
+            groups.setdefault((passage.source, heading), []).append(passage.id)
+    return [QuestionEntry(heading, content_words(heading), tuple(ids)) for (_source, heading), ids in groups.items()]
+
+
+def best_entry(profile: QuestionProfile, entries: Sequence[QuestionEntry]) -> tuple[QuestionEntry, float] | None:
+    """The entry whose question is closest to the user's, with its similarity; None without entries."""
+    if not entries or not profile.content:
+        return None
+    scores = [similarity(profile, entry.content) for entry in entries]
+    best = max(range(len(entries)), key=lambda index: (scores[index], -len(entries[index].content)))
+    return entries[best], scores[best]
+
+
+def with_matching_entry(profile: QuestionProfile, retrieval: Retrieval, entries: Sequence[QuestionEntry],
+                        passages: Sequence[Passage]) -> Retrieval:
+    """Add the passages of the entry matching the question to the hits when retrieval missed them, after the
+    others (the scorer reads how closely the entry's question matches)."""
+    found = best_entry(profile, entries)
+    if found is None or found[1] < MIN_SIMILARITY:
+        return retrieval
+    held = {hit.passage.id for hit in retrieval.hits}
+    last = retrieval.hits[-1] if retrieval.hits else None
+    added = [Hit(passages[passage_id], last.score if last else 0.0, 0.0, last.dense if last else 0.0)
+             for passage_id in found[0].passage_ids if passage_id not in held]
+    return replace(retrieval, hits=[*retrieval.hits, *added]) if added else retrieval
