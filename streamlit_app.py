@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from eig_qa.answer.questions import AT_LIMIT_NOTICE
 from eig_qa.app.conversation import Turn
 from eig_qa.app.export import (
     answer_markdown,
@@ -23,7 +21,7 @@ from eig_qa.app.export import (
 )
 from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
 from eig_qa.assistant import Assistant, CorpusSummary
-from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
+from eig_qa.config import Settings, load_settings
 from eig_qa.errors import user_message
 from eig_qa.search.retrieval import SearchFilters
 
@@ -228,9 +226,8 @@ def answer_question(assistant: Assistant, question: str, filters: SearchFilters,
     except Exception as error:  # one failed question must not end the conversation
         st.error(user_message(error), icon=":material/error:")
         return
-    if len(question) >= MAX_QUESTION_CHARS and not answer.notice:  # the question box cut a longer text
-        answer = replace(answer, notice=AT_LIMIT_NOTICE)
-    st.session_state.turns.append(Turn(question, answer, answer.understood_as))
+    # The turn keeps the question as the assistant read it: cut to the limit, control characters removed.
+    st.session_state.turns.append(Turn(answer.question or question, answer, answer.understood_as))
     st.rerun()
 
 
@@ -248,9 +245,10 @@ def chat_page() -> None:
     draw_welcome(assistant, summary)
     for index, turn in enumerate(st.session_state.turns):
         draw_turn(index, turn)
-    typed = st.chat_input("Posez votre question sur le programme EIG", max_chars=MAX_QUESTION_CHARS)
-    question = (typed or st.session_state.pop("pending", None) or "").strip()
-    if question:
+    # No max_chars: the box would refuse a longer paste silently; the assistant cuts it and says so.
+    typed = st.chat_input("Posez votre question sur le programme EIG")
+    question = typed if typed is not None else st.session_state.pop("pending", None)
+    if question is not None:  # a blank question gets the assistant's message, as in the command line
         answer_question(assistant, question, filters, top_k)
 
 

@@ -9,8 +9,9 @@ import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from eig_qa.app.export import answer_markdown, passage_markdown
-from eig_qa.config import PROJECT_ROOT
+from eig_qa.answer.questions import CUT_NOTICE
+from eig_qa.app.export import answer_markdown, escape_markdown, passage_markdown
+from eig_qa.config import MAX_QUESTION_CHARS, PROJECT_ROOT
 
 pytestmark = pytest.mark.real
 
@@ -89,10 +90,24 @@ def test_example_button_asks_its_question(app):
     assert app.metric
 
 
-def test_empty_question_is_ignored(app):
+def test_figures_question_leads_with_the_figure(app):
+    ask(app, FIGURES_QUESTION)
+    first = app.chat_message[1].markdown[0].value
+    assert first.startswith("Nombre de défis de la promotion EIG 3 : **15 défis** (calculé à partir de data"), first
+
+
+def test_blank_question_gets_the_command_line_message(app):
     ask(app, "   ")
-    assert app.session_state["turns"] == []
-    assert not app.chat_message
+    assert [warning.value for warning in app.warning] == [escape_markdown(
+        "La question est vide : écrivez une question, par exemple « Qui peut devenir EIG ? ».")]
+    assert not app.feedback
+
+
+def test_long_paste_is_cut_with_a_note(app):
+    pasted = DEADLINE_QUESTION + " " + "détail " * 200  # about 1 500 characters
+    ask(app, pasted)
+    assert [info.value for info in app.info] == [escape_markdown(CUT_NOTICE)]
+    assert len(app.session_state["turns"][-1].question) <= MAX_QUESTION_CHARS
 
 
 def test_follow_up_is_rewritten_and_shown(app):

@@ -1,6 +1,7 @@
 """Markdown of answers and of the exported conversation: escaped text, highlights, citations."""
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -84,7 +85,7 @@ def test_overlapping_or_empty_spans_are_ignored():
 
 def test_answer_and_passage_markdown_highlight_the_answering_sentence():
     turn = make_turn()
-    assert answer_markdown(turn.answer) == (
+    assert answer_markdown(replace(turn.answer, figures=[])) == (
         r":blue-background[**La date limite est le 28 février 2020\.**] — *d'après « Appel à projets EIG 4 », page 6*"
     )
     abstention = Answer("Q ?", "Je ne trouve pas *cela*.", True, turn.answer.hits, [], kind="abstention")

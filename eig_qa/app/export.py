@@ -8,8 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from eig_qa.app.figure_answer import FigureLead, adds_to_figures, document_of, figure_lead, stated_in_document
+from eig_qa.app.formatting import format_number as format_number  # the statistics page imports it from here
+from eig_qa.app.formatting import with_unit
+
 if TYPE_CHECKING:
-    from eig_qa.answer.answering import Answer
+    from eig_qa.answer.answering import Answer, Highlight
     from eig_qa.app.conversation import Turn
     from eig_qa.figures.catalogue import Figure
     from eig_qa.ingest.chunking import Passage
@@ -43,7 +47,6 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 _BLANK = re.compile(r"[^\S\n]+")
 _PARAGRAPH = re.compile(r"\s*\n\s*\n\s*")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
-_NARROW_SPACE = "\u202f"  # French thousands separator and space before %
 
 
 def kind_label(kind: str | None) -> str:
@@ -94,13 +97,45 @@ def passage_markdown(answer: Answer, hit_index: int) -> str:
 
 
 def answer_markdown(answer: Answer, background: bool = True) -> str:
-    """The short answer: each answering sentence emphasised, followed by the document it comes from."""
-    if not answer.highlights:
-        return escape_markdown(answer.text)
+    """The short answer: the key figure that answers first, when there is one, then each answering sentence
+    emphasised and followed by the document it comes from (after a figure, only sentences that add to it)."""
+    lead = figure_lead(answer.figures)
+    if lead is None:
+        return _quotes_markdown(answer, answer.highlights, background) or escape_markdown(answer.text)
+    question = f"{answer.question} {answer.understood_as or ''}"
+    added = [item for item in answer.highlights if adds_to_figures(item.text, question, answer.figures)]
+    parts = [lead_markdown(lead)]
+    if answer.abstained:
+        parts.append(f"*{escape_markdown(answer.text)}*")
+    if added:
+        parts += ["Ce que disent aussi les documents :", _quotes_markdown(answer, added, background)]
+    return "\n\n".join(parts)
+
+
+def _quotes_markdown(answer: Answer, highlights: Sequence[Highlight], background: bool) -> str:
     return "\n\n".join(
         f"{_mark(item.text, background)} — *d'après {escape_markdown(_where(answer.hits[item.hit_index].passage))}*"
-        for item in answer.highlights
+        for item in highlights
     )
+
+
+def lead_markdown(lead: FigureLead) -> str:
+    """The figure that answers, stated in one sentence with its source; differing figures listed with what
+    they count, their date or their document."""
+    figure = lead.figure
+    origins = [f"calculé à partir de {figure.source}"]
+    origins += [f"{document_of(other)} dit aussi {figure_value(other)}" for other in lead.agreeing]
+    sentence = f"{escape_markdown(figure.label)} : **{escape_markdown(figure_value(figure))}** " \
+               f"({escape_markdown(' ; '.join(origins))})"
+    if not lead.differing:
+        return sentence + "."
+    lines = [f"{sentence}. {escape_markdown(figure.computation)}", "",
+             "D'autres chiffres diffèrent par ce qu'ils comptent, leur date ou leur source :", ""]
+    for other in lead.differing:
+        where = f"{document_of(other)}, chiffre cité à sa date" if stated_in_document(other) else other.computation
+        lines.append(f"- **{escape_markdown(figure_value(other))}** — {escape_markdown(other.label)} "
+                     f"({escape_markdown(where)})")
+    return "\n".join(lines)
 
 
 def _where(passage: Passage) -> str:
@@ -129,21 +164,9 @@ def citation_details(passage: Passage) -> str:
     return " · ".join(detail for detail in details if detail)
 
 
-def format_number(value: object) -> str:
-    """Write a number the French way: "1 288", "56,3"; anything else as it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", _NARROW_SPACE).replace(".", ",")
-    return f"{int(value):,}".replace(",", _NARROW_SPACE)
-
-
 def figure_value(figure: Figure) -> str:
     """A key figure with its unit: "15 défis", "56 %"."""
-    unit = (figure.unit or "").strip()
-    if not unit:
-        return format_number(figure.value)
-    return format_number(figure.value) + (_NARROW_SPACE if unit == "%" else " ") + unit
+    return with_unit(figure.value, figure.unit)
 
 
 def relevance_label(rank: int, score: float, best: float) -> str:
