@@ -45,6 +45,24 @@ EXAMPLES = {
     ),
 }
 USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
+# Streamlit keeps a chat scrolled to its end while it grows; once the page has stopped growing (same height for
+# 3 checks 100 ms apart, at most 4 s), show the top of the new turn, or of the start page. Scrolling by script ends
+# Streamlit's sticking to the end, so later growth (an expander opened) does not move the page.
+_KEEP_IN_VIEW = """<script>
+(() => {
+  const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+  let last = -1, stable = 0, checks = 0;
+  const settle = () => {
+    const height = box ? box.scrollHeight : document.body.scrollHeight;
+    stable = height === last ? stable + 1 : 0;
+    last = height;
+    if (stable < 3 && checks++ < 40) { setTimeout(settle, 100); return; }
+    const target = document.querySelector("TARGET");
+    if (target) { target.scrollIntoView({block: "start"}); } else if (box) { box.scrollTop = 0; }
+  };
+  settle();
+})();
+</script><!-- NONCE -->"""
 _PROGRESS_STEP = 0.05  # each update is replayed by the cache on every rerun: keep them few
 
 
@@ -215,6 +233,20 @@ def draw_turn(index: int, turn: Turn) -> None:
                 st.caption(note)
 
 
+def turn_key(index: int) -> str:
+    """The widget key of a turn's container; Streamlit gives the container the class "st-key-<key>"."""
+    return f"turn_{st.session_state.conversation}_{index}"
+
+
+def keep_in_view(new_turn: int | None) -> None:
+    """After an answer, show the top of its turn rather than the end of the page; the start page opens at its top."""
+    if new_turn is None and st.session_state.turns:
+        return
+    target = f".st-key-{turn_key(new_turn)}" if new_turn is not None else "#no-target"
+    nonce = f"{st.session_state.conversation}-{new_turn}"  # a new script body runs again; the same one does not
+    st.html(_KEEP_IN_VIEW.replace("TARGET", target).replace("NONCE", nonce), unsafe_allow_javascript=True)
+
+
 def answer_question(assistant: Assistant, question: str, filters: SearchFilters, top_k: int) -> None:
     """Ask with the conversation so far (follow-ups are rewritten), keep the turn; the rerun draws it."""
     history = [turn.question for turn in st.session_state.turns]
@@ -228,6 +260,7 @@ def answer_question(assistant: Assistant, question: str, filters: SearchFilters,
         return
     # The turn keeps the question as the assistant read it: cut to the limit, control characters removed.
     st.session_state.turns.append(Turn(answer.question or question, answer, answer.understood_as))
+    st.session_state.scroll_to = len(st.session_state.turns) - 1
     st.rerun()
 
 
@@ -244,7 +277,9 @@ def chat_page() -> None:
     filters, top_k = draw_sidebar(assistant, sorted(kind for kind in summary.kinds if kind != "autre"))
     draw_welcome(assistant, summary)
     for index, turn in enumerate(st.session_state.turns):
-        draw_turn(index, turn)
+        with st.container(key=turn_key(index)):
+            draw_turn(index, turn)
+    keep_in_view(st.session_state.pop("scroll_to", None))
     # No max_chars: the box would refuse a longer paste silently; the assistant cuts it and says so.
     typed = st.chat_input("Posez votre question sur le programme EIG")
     question = typed if typed is not None else st.session_state.pop("pending", None)

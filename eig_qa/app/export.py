@@ -129,7 +129,9 @@ def lead_markdown(lead: FigureLead) -> str:
                f"({escape_markdown(' ; '.join(origins))})"
     if not lead.differing:
         return sentence + "."
-    lines = [f"{sentence}. {escape_markdown(figure.computation)}", "",
+    # Two counts of the same data differ by what they count: say how the leading one is computed.
+    how = f" {escape_markdown(figure.computation)}" if not all(map(stated_in_document, lead.differing)) else ""
+    lines = [f"{sentence}.{how}", "",
              "D'autres chiffres diffèrent par ce qu'ils comptent, leur date ou leur source :", ""]
     for other in lead.differing:
         where = f"{document_of(other)}, chiffre cité à sa date" if stated_in_document(other) else other.computation
