@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from eig_qa.answer.answering import Answer
 from eig_qa.app.conversation import Turn
 from eig_qa.app.export import (
     answer_markdown,
@@ -18,8 +19,10 @@ from eig_qa.app.export import (
     kind_label,
     passage_markdown,
     relevance_label,
+    section_markdown,
 )
 from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.app.page_view import render_pdf_page, section_of
 from eig_qa.assistant import Assistant, CorpusSummary
 from eig_qa.config import Settings, load_settings
 from eig_qa.errors import user_message
@@ -44,6 +47,7 @@ EXAMPLES = {
         "Quelle administration a accueilli le plus de défis ?",
     ),
 }
+VIEW_HELP = "Montre le passage à sa place : la page du PDF, ou la section du fichier."
 USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
 # Streamlit keeps a chat scrolled to its end while it grows; once the page has stopped growing (same height for
 # 3 checks 100 ms apart, at most 4 s), show the top of the new turn, or of the start page. Scrolling by script ends
@@ -188,7 +192,7 @@ def draw_figures(turn: Turn) -> None:
                 st.markdown(f"Source : {escape_markdown(figure.source)}")
 
 
-def draw_passages(turn: Turn) -> None:
+def draw_passages(assistant: Assistant, turn_index: int, turn: Turn) -> None:
     """The cited passages (or the nearest documents after an abstention), answering sentences highlighted."""
     answer = turn.answer
     st.markdown("**Documents proches**" if answer.abstained else "**Sources citées**")
@@ -201,9 +205,38 @@ def draw_passages(turn: Turn) -> None:
             st.markdown(citation_link(passage))
             st.caption(relevance_label(index + 1, hit.score, best))
             st.markdown(passage_markdown(answer, index))
+            key = f"view_{st.session_state.conversation}_{turn_index}_{index}"
+            if st.toggle("Voir dans le document", key=key, help=VIEW_HELP):
+                draw_in_document(assistant, answer, index)
 
 
-def draw_turn(index: int, turn: Turn) -> None:
+def draw_in_document(assistant: Assistant, answer: Answer, hit_index: int) -> None:
+    """The PDF page as an image with the passage marked, or the section of a Markdown or FAQ file, highlighted."""
+    passage = answer.hits[hit_index].passage
+    sentences = [item.text for item in answer.highlights if item.hit_index == hit_index]
+    if passage.page is None:
+        section = section_of(assistant.retriever.passages, passage)
+        st.caption(f"« {escape_markdown(passage.title)} », toute la section : le passage cité en retrait, "
+                   "la phrase qui répond surlignée.")
+        with st.container(height=420 if len(section) > 2 else "content", border=True):
+            st.markdown(section_markdown(section, passage, answer, hit_index))
+        return
+    with st.spinner("Affichage de la page…"):
+        rendered = render_pdf_page(assistant.settings.corpus_dir / passage.source, passage.page, passage.text,
+                                   sentences)
+    if rendered is None:
+        st.warning("Cette page ne peut pas être affichée ; le lien ci-dessus ouvre le document.",
+                   icon=":material/warning:")
+        return
+    where = f"Page {passage.page} de « {passage.title} »"
+    if rendered.marked:
+        caption = f"{where} : le passage cité sur fond bleu, la phrase qui répond surlignée en jaune."
+    else:
+        caption = f"{where} : le passage n'a pas été retrouvé dans l'image de la page."
+    st.image(rendered.png, caption=caption, width="stretch", alt=caption)
+
+
+def draw_turn(assistant: Assistant, index: int, turn: Turn) -> None:
     """One question and its answer: short answer, key figures beside it, cited passages, 👍/👎."""
     answer = turn.answer
     with st.chat_message("user", avatar=USER_AVATAR):
@@ -223,7 +256,7 @@ def draw_turn(index: int, turn: Turn) -> None:
             with figures_column:
                 draw_figures(turn)
         if answer.hits:
-            draw_passages(turn)
+            draw_passages(assistant, index, turn)
         if answer.kind in ("answer", "abstention"):
             key = f"feedback_{st.session_state.conversation}_{index}"
             st.markdown("Cette réponse vous a-t-elle aidé ?")
@@ -278,7 +311,7 @@ def chat_page() -> None:
     draw_welcome(assistant, summary)
     for index, turn in enumerate(st.session_state.turns):
         with st.container(key=turn_key(index)):
-            draw_turn(index, turn)
+            draw_turn(assistant, index, turn)
     keep_in_view(st.session_state.pop("scroll_to", None))
     # No max_chars: the box would refuse a longer paste silently; the assistant cuts it and says so.
     typed = st.chat_input("Posez votre question sur le programme EIG")

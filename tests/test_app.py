@@ -83,6 +83,23 @@ def test_figures_question_shows_key_figures_with_their_computation(app):
     assert any(expander.label == "Comment c'est calculé" for expander in app.expander)
 
 
+def test_see_in_document_shows_the_pdf_page_or_the_section(app):
+    ask(app, DEADLINE_QUESTION)
+    hits = app.session_state["turns"][-1].answer.hits
+    pdf = next(index for index, hit in enumerate(hits) if hit.passage.page)
+    app.toggle(key=f"view_0_0_{pdf}").set_value(True).run()
+    assert not app.exception and len(app.get("image")) == 1
+    caption = app.get("image")[0].proto.imgs[0].caption
+    assert caption.startswith(f"Page {hits[pdf].passage.page} de « ") and "sur fond bleu" in caption
+
+    app.sidebar.multiselect[0].set_value(["faq"]).run()  # a FAQ entry: its section, the passage quoted
+    ask(app, "Qui peut devenir EIG ?")
+    app.toggle(key="view_0_1_0").set_value(True).run()
+    assert not app.exception
+    assert any("toute la section" in caption.value for caption in app.caption)
+    assert any(element.value.startswith("> ") or "\n\n> " in element.value for element in app.markdown)
+
+
 def test_example_button_asks_its_question(app):
     app.button(key="example_Chiffres clés_0").click().run()
     assert not app.exception

@@ -96,6 +96,18 @@ def passage_markdown(answer: Answer, hit_index: int) -> str:
     return highlighted_markdown(answer.hits[hit_index].passage.text, spans)
 
 
+def section_markdown(section: Sequence[Passage], cited: Passage, answer: Answer, hit_index: int) -> str:
+    """A section's passages as paragraphs, the cited one as a quotation with its answering sentences highlighted."""
+    parts = []
+    for passage in section:
+        if passage.id != cited.id:
+            parts.append(escape_markdown(passage.text))
+            continue
+        quoted = passage_markdown(answer, hit_index)
+        parts.append("> " + quoted.replace("\n\n", "\n>\n> "))
+    return "\n\n".join(parts)
+
+
 def answer_markdown(answer: Answer, background: bool = True) -> str:
     """The short answer: the key figure that answers first, when there is one, then each answering sentence
     emphasised and followed by the document it comes from (after a figure, only sentences that add to it)."""
