@@ -22,6 +22,7 @@ from eig_qa.app.export import (
     section_markdown,
 )
 from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.app.formatting import format_number
 from eig_qa.app.page_view import render_pdf_page, section_of
 from eig_qa.assistant import Assistant, CorpusSummary
 from eig_qa.config import Settings, load_settings
@@ -70,7 +71,8 @@ _KEEP_IN_VIEW = """<script>
 _PROGRESS_STEP = 0.05  # each update is replayed by the cache on every rerun: keep them few
 
 
-@st.cache_resource(show_spinner="Chargement du modèle et de l'index des documents…")
+# No spinner from the cache: it covered the progress bar. The page says itself what it is loading.
+@st.cache_resource(show_spinner=False)
 def load_assistant(settings: Settings) -> Assistant:
     """Model, index and data, loaded once for every visitor; the index is built on the first start."""
     bar, shown = None, -1.0
@@ -80,8 +82,10 @@ def load_assistant(settings: Settings) -> Assistant:
         share = done / total if total else 1.0
         if bar is None:
             bar = st.progress(0.0)
+            st.session_state.built_here = True  # this visitor waited for the build: tell them when it is done
         if share - shown >= _PROGRESS_STEP or share == 1.0:
-            bar.progress(share, text=f"Première mise en route : indexation des documents ({done} / {total} passages)…")
+            bar.progress(share, text="Première mise en route : indexation des documents "
+                                     f"({format_number(done)} / {format_number(total)} passages)…")
             shown = share
 
     assistant = Assistant.open(settings, on_progress=on_progress)
@@ -92,12 +96,24 @@ def load_assistant(settings: Settings) -> Assistant:
 
 def open_assistant() -> Assistant:
     """The assistant, or a French error that says how to fix the set-up, and the page stops."""
+    loading = st.empty()
+    if not st.session_state.get("loaded"):  # later runs find it in the cache at once: nothing to announce
+        loading.info("Chargement du modèle et de l'index des documents…", icon=":material/hourglass_top:")
     try:
-        return load_assistant(load_settings())
+        assistant = load_assistant(load_settings())
     except Exception as error:  # the page must show a message, never a traceback
+        loading.empty()
         st.error(user_message(error), icon=":material/error:")
         st.markdown("Une fois le problème corrigé, rechargez la page.")
         st.stop()
+    loading.empty()
+    st.session_state.loaded = True
+    report = assistant.build_report
+    if st.session_state.pop("built_here", False) and report is not None and report.built:
+        st.success(f"Index construit : {format_number(report.passages)} passages de "
+                   f"{format_number(report.documents)} documents, en {format_number(round(report.seconds))} s. "
+                   "Vous pouvez poser vos questions.", icon=":material/check_circle:")
+    return assistant
 
 
 def reset_conversation() -> None:
