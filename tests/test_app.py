@@ -174,7 +174,7 @@ def test_export_contains_the_citations(app, monkeypatch):
     exported = storages[-1].get_file(download.proto.url.rsplit("/", 1)[1]).content.decode("utf-8")
     assert "## 1. Quelle est la date limite de dépôt des dossiers" in exported
     assert "### Sources" in exported and "#page=" in exported and "[Ouvrir « " in exported
-    assert answer_markdown(app.session_state["turns"][-1].answer, background=False) in exported
+    assert answer_markdown(app.session_state["turns"][-1].answer, page=False) in exported
 
 
 def test_feedback_is_appended_with_the_cited_sources(app, feedback_file):
