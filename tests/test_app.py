@@ -219,7 +219,7 @@ def test_first_start_builds_the_index_behind_a_progress_bar(tiny_corpus, tmp_pat
     assert not at.get("progress"), "the progress bar stays after the build"
     assert (tmp_path / "index" / "CURRENT").is_file()
     assert at.chat_input
-    assert [element.value for element in at.success][0].startswith("Index construit : "), "no message when done"
+    assert at.success and at.success[0].value.startswith("Index construit : "), "no message when done"
     assert not at.info, "the loading note stays after the build"
     at.run()
     assert not at.success, "the build message is shown once"
