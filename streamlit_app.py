@@ -246,7 +246,8 @@ def draw_in_document(assistant: Assistant, answer: Answer, hit_index: int) -> No
         return
     where = f"Page {passage.page} de « {passage.title} »"
     if rendered.marked:
-        caption = f"{where} : le passage cité sur fond bleu, la phrase qui répond surlignée en jaune."
+        caption = f"{where} : le passage cité sur fond bleu" + (
+            ", la phrase qui répond surlignée en jaune." if sentences else ".")
     else:
         caption = f"{where} : le passage n'a pas été retrouvé dans l'image de la page."
     st.image(rendered.png, caption=caption, width="stretch", alt=caption)
