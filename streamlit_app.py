@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from eig_qa.answer.answering import confidence_caption
-from eig_qa.answer.questions import AT_LIMIT_NOTICE
+from eig_qa.answer.answering import Answer, confidence_caption
 from eig_qa.app.conversation import Turn
 from eig_qa.app.export import (
     answer_markdown,
@@ -22,10 +20,13 @@ from eig_qa.app.export import (
     kind_label,
     passage_markdown,
     relevance_label,
+    section_markdown,
 )
 from eig_qa.app.feedback import THUMBS, FeedbackError, append_feedback, feedback_record
+from eig_qa.app.formatting import format_number
+from eig_qa.app.page_view import render_pdf_page, section_of
 from eig_qa.assistant import Assistant, CorpusSummary
-from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
+from eig_qa.config import Settings, load_settings
 from eig_qa.errors import user_message
 from eig_qa.figures.statistics import rows_csv
 from eig_qa.search.retrieval import SearchFilters
@@ -49,11 +50,31 @@ EXAMPLES = {
         "Quelle administration a accueilli le plus de défis ?",
     ),
 }
+VIEW_HELP = "Montre le passage à sa place : la page du PDF, ou la section du fichier."
 USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
+# Streamlit keeps a chat scrolled to its end while it grows; once the page has stopped growing (same height for
+# 3 checks 100 ms apart, at most 4 s), show the top of the new turn, or of the start page. Scrolling by script ends
+# Streamlit's sticking to the end, so later growth (an expander opened) does not move the page.
+_KEEP_IN_VIEW = """<script>
+(() => {
+  const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+  let last = -1, stable = 0, checks = 0;
+  const settle = () => {
+    const height = box ? box.scrollHeight : document.body.scrollHeight;
+    stable = height === last ? stable + 1 : 0;
+    last = height;
+    if (stable < 3 && checks++ < 40) { setTimeout(settle, 100); return; }
+    const target = document.querySelector("TARGET");
+    if (target) { target.scrollIntoView({block: "start"}); } else if (box) { box.scrollTop = 0; }
+  };
+  settle();
+})();
+</script><!-- NONCE -->"""
 _PROGRESS_STEP = 0.05  # each update is replayed by the cache on every rerun: keep them few
 
 
-@st.cache_resource(show_spinner="Chargement du modèle et de l'index des documents…")
+# No spinner from the cache: it covered the progress bar. The page says itself what it is loading.
+@st.cache_resource(show_spinner=False)
 def load_assistant(settings: Settings) -> Assistant:
     """Model, index and data, loaded once for every visitor; the index is built on the first start."""
     bar, shown = None, -1.0
@@ -63,8 +84,10 @@ def load_assistant(settings: Settings) -> Assistant:
         share = done / total if total else 1.0
         if bar is None:
             bar = st.progress(0.0)
+            st.session_state.built_here = True  # this visitor waited for the build: tell them when it is done
         if share - shown >= _PROGRESS_STEP or share == 1.0:
-            bar.progress(share, text=f"Première mise en route : indexation des documents ({done} / {total} passages)…")
+            bar.progress(share, text="Première mise en route : indexation des documents "
+                                     f"({format_number(done)} / {format_number(total)} passages)…")
             shown = share
 
     assistant = Assistant.open(settings, on_progress=on_progress)
@@ -75,12 +98,24 @@ def load_assistant(settings: Settings) -> Assistant:
 
 def open_assistant() -> Assistant:
     """The assistant, or a French error that says how to fix the set-up, and the page stops."""
+    loading = st.empty()
+    if not st.session_state.get("loaded"):  # later runs find it in the cache at once: nothing to announce
+        loading.info("Chargement du modèle et de l'index des documents…", icon=":material/hourglass_top:")
     try:
-        return load_assistant(load_settings())
+        assistant = load_assistant(load_settings())
     except Exception as error:  # the page must show a message, never a traceback
+        loading.empty()
         st.error(user_message(error), icon=":material/error:")
         st.markdown("Une fois le problème corrigé, rechargez la page.")
         st.stop()
+    loading.empty()
+    st.session_state.loaded = True
+    report = assistant.build_report
+    if st.session_state.pop("built_here", False) and report is not None and report.built:
+        st.success(f"Index construit : {format_number(report.passages)} passages de "
+                   f"{format_number(report.documents)} documents, en {format_number(round(report.seconds))} s. "
+                   "Vous pouvez poser vos questions.", icon=":material/check_circle:")
+    return assistant
 
 
 def reset_conversation() -> None:
@@ -184,7 +219,7 @@ def draw_figures(turn: Turn) -> None:
                                  query_params={"requete": json.dumps(figure.query, ensure_ascii=False)})
 
 
-def draw_passages(turn: Turn) -> None:
+def draw_passages(assistant: Assistant, turn_index: int, turn: Turn) -> None:
     """The cited passages (or the nearest documents after an abstention), answering sentences highlighted."""
     answer = turn.answer
     st.markdown("**Documents proches**" if answer.abstained else "**Sources citées**")
@@ -197,9 +232,39 @@ def draw_passages(turn: Turn) -> None:
             st.markdown(citation_link(passage))
             st.caption(relevance_label(index + 1, hit.score, best))
             st.markdown(passage_markdown(answer, index))
+            key = f"view_{st.session_state.conversation}_{turn_index}_{index}"
+            if st.toggle("Voir dans le document", key=key, help=VIEW_HELP):
+                draw_in_document(assistant, answer, index)
 
 
-def draw_turn(index: int, turn: Turn) -> None:
+def draw_in_document(assistant: Assistant, answer: Answer, hit_index: int) -> None:
+    """The PDF page as an image with the passage marked, or the section of a Markdown or FAQ file, highlighted."""
+    passage = answer.hits[hit_index].passage
+    sentences = [item.text for item in answer.highlights if item.hit_index == hit_index]
+    if passage.page is None:
+        section = section_of(assistant.retriever.passages, passage)
+        st.caption(f"« {escape_markdown(passage.title)} », toute la section : le passage cité en retrait, "
+                   "la phrase qui répond surlignée.")
+        with st.container(height=420 if len(section) > 2 else "content", border=True):
+            st.markdown(section_markdown(section, passage, answer, hit_index))
+        return
+    with st.spinner("Affichage de la page…"):
+        rendered = render_pdf_page(assistant.settings.corpus_dir / passage.source, passage.page, passage.text,
+                                   sentences)
+    if rendered is None:
+        st.warning("Cette page ne peut pas être affichée ; le lien ci-dessus ouvre le document.",
+                   icon=":material/warning:")
+        return
+    where = f"Page {passage.page} de « {passage.title} »"
+    if rendered.marked:
+        caption = f"{where} : le passage cité sur fond bleu" + (
+            ", la phrase qui répond surlignée en jaune." if sentences else ".")
+    else:
+        caption = f"{where} : le passage n'a pas été retrouvé dans l'image de la page."
+    st.image(rendered.png, caption=caption, width="stretch", alt=caption)
+
+
+def draw_turn(assistant: Assistant, index: int, turn: Turn) -> None:
     """One question and its answer: short answer, key figures beside it, cited passages, 👍/👎."""
     answer = turn.answer
     with st.chat_message("user", avatar=USER_AVATAR):
@@ -221,7 +286,7 @@ def draw_turn(index: int, turn: Turn) -> None:
             with figures_column:
                 draw_figures(turn)
         if answer.hits:
-            draw_passages(turn)
+            draw_passages(assistant, index, turn)
         if answer.kind in ("answer", "abstention"):
             key = f"feedback_{st.session_state.conversation}_{index}"
             st.markdown("Cette réponse vous a-t-elle aidé ?")
@@ -229,6 +294,20 @@ def draw_turn(index: int, turn: Turn) -> None:
             note = st.session_state.feedback_notes.get(index)
             if note:
                 st.caption(note)
+
+
+def turn_key(index: int) -> str:
+    """The widget key of a turn's container; Streamlit gives the container the class "st-key-<key>"."""
+    return f"turn_{st.session_state.conversation}_{index}"
+
+
+def keep_in_view(new_turn: int | None) -> None:
+    """After an answer, show the top of its turn rather than the end of the page; the start page opens at its top."""
+    if new_turn is None and st.session_state.turns:
+        return
+    target = f".st-key-{turn_key(new_turn)}" if new_turn is not None else "#no-target"
+    nonce = f"{st.session_state.conversation}-{new_turn}"  # a new script body runs again; the same one does not
+    st.html(_KEEP_IN_VIEW.replace("TARGET", target).replace("NONCE", nonce), unsafe_allow_javascript=True)
 
 
 def answer_question(assistant: Assistant, question: str, filters: SearchFilters, top_k: int) -> None:
@@ -243,9 +322,9 @@ def answer_question(assistant: Assistant, question: str, filters: SearchFilters,
     except Exception as error:  # one failed question must not end the conversation
         st.error(user_message(error), icon=":material/error:")
         return
-    if len(question) >= MAX_QUESTION_CHARS and not answer.notice:  # the question box cut a longer text
-        answer = replace(answer, notice=AT_LIMIT_NOTICE)
-    st.session_state.turns.append(Turn(question, answer, answer.understood_as))
+    # The turn keeps the question as the assistant read it: cut to the limit, control characters removed.
+    st.session_state.turns.append(Turn(answer.question or question, answer, answer.understood_as))
+    st.session_state.scroll_to = len(st.session_state.turns) - 1
     st.rerun()
 
 
@@ -262,10 +341,13 @@ def chat_page() -> None:
     filters, top_k = draw_sidebar(assistant, sorted(kind for kind in summary.kinds if kind != "autre"))
     draw_welcome(assistant, summary)
     for index, turn in enumerate(st.session_state.turns):
-        draw_turn(index, turn)
-    typed = st.chat_input("Posez votre question sur le programme EIG", max_chars=MAX_QUESTION_CHARS)
-    question = (typed or st.session_state.pop("pending", None) or "").strip()
-    if question:
+        with st.container(key=turn_key(index)):
+            draw_turn(assistant, index, turn)
+    keep_in_view(st.session_state.pop("scroll_to", None))
+    # No max_chars: the box would refuse a longer paste silently; the assistant cuts it and says so.
+    typed = st.chat_input("Posez votre question sur le programme EIG")
+    question = typed if typed is not None else st.session_state.pop("pending", None)
+    if question is not None:  # a blank question gets the assistant's message, as in the command line
         answer_question(assistant, question, filters, top_k)
 
 

@@ -91,6 +91,7 @@ def _tolerant_output() -> None:
 
 
 def _index(args: argparse.Namespace) -> int:
+    from eig_qa.app.formatting import format_number
     from eig_qa.config import load_settings
     from eig_qa.search.embedding import load_embedder
     from eig_qa.search.indexing import build_index
@@ -119,7 +120,7 @@ def _index(args: argparse.Namespace) -> int:
     print(
         f"Index construit dans {settings.index_dir} : {report.documents} documents, {report.pages} pages de PDF, "
         f"{report.sections} sections, {report.passages} passages ({report.embedded} nouveaux embeddings), "
-        f"{skipped} fichier(s) ignoré(s), {report.seconds:.1f} s."
+        f"{skipped} fichier(s) ignoré(s), {format_number(round(report.seconds, 1))} s."
     )
     return 0
 
@@ -217,6 +218,7 @@ def format_answer(answer) -> str:
     """Readable text of an answer: short answer, confidence, figures, then cited passages with the answering sentence
     marked."""
     from eig_qa.answer.answering import confidence_caption
+    from eig_qa.app.formatting import with_unit
 
     lines = [f"Question : {answer.question}"]
     if answer.understood_as:
@@ -229,7 +231,8 @@ def format_answer(answer) -> str:
         lines += ["", f"Note : {answer.notice}"]
     if answer.figures:
         lines += ["", "Chiffres clés :"]
-        lines += [f"  • {figure.label} : {figure.value} {figure.unit} ({figure.scope})" for figure in answer.figures]
+        lines += [f"  • {figure.label} : {with_unit(figure.value, figure.unit)} ({figure.scope})"
+                  for figure in answer.figures]
     if answer.hits:
         lines += ["", "Documents proches :" if answer.abstained else "Sources :"]
     for position, hit in enumerate(answer.hits, start=1):
@@ -263,6 +266,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
+    from eig_qa.app.formatting import with_unit
     from eig_qa.config import load_settings
     from eig_qa.figures.data import load_structured_data
     from eig_qa.figures.engine import catalogue
@@ -275,8 +279,8 @@ def _figures(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([figure.to_dict() for figure in figures], ensure_ascii=False, indent=1))
         return 0
-    for figure in figures:
-        print(f"{figure.label} : {figure.value} {figure.unit}".rstrip())
+    for figure in figures:  # French numbers ("77,8 %"); the JSON above keeps them numeric
+        print(f"{figure.label} : {with_unit(figure.value, figure.unit)}")
         print(f"    {figure.scope} — {figure.computation} [{figure.source}]")
     return 0
 

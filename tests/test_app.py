@@ -9,8 +9,9 @@ import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from eig_qa.app.export import answer_markdown, passage_markdown
-from eig_qa.config import PROJECT_ROOT
+from eig_qa.answer.questions import CUT_NOTICE
+from eig_qa.app.export import answer_markdown, escape_markdown, passage_markdown
+from eig_qa.config import MAX_QUESTION_CHARS, PROJECT_ROOT
 
 pytestmark = pytest.mark.real
 
@@ -82,6 +83,23 @@ def test_figures_question_shows_key_figures_with_their_computation(app):
     assert any(expander.label == "Comment c'est calculé" for expander in app.expander)
 
 
+def test_see_in_document_shows_the_pdf_page_or_the_section(app):
+    ask(app, DEADLINE_QUESTION)
+    hits = app.session_state["turns"][-1].answer.hits
+    pdf = next(index for index, hit in enumerate(hits) if hit.passage.page)
+    app.toggle(key=f"view_0_0_{pdf}").set_value(True).run()
+    assert not app.exception and len(app.get("image")) == 1
+    caption = app.get("image")[0].proto.imgs[0].caption
+    assert caption.startswith(f"Page {hits[pdf].passage.page} de « ") and "sur fond bleu" in caption
+
+    app.sidebar.multiselect[0].set_value(["faq"]).run()  # a FAQ entry: its section, the passage quoted
+    ask(app, "Qui peut devenir EIG ?")
+    app.toggle(key="view_0_1_0").set_value(True).run()
+    assert not app.exception
+    assert any("toute la section" in caption.value for caption in app.caption)
+    assert any(element.value.startswith("> ") or "\n\n> " in element.value for element in app.markdown)
+
+
 def test_example_button_asks_its_question(app):
     app.button(key="example_Chiffres clés_0").click().run()
     assert not app.exception
@@ -89,10 +107,24 @@ def test_example_button_asks_its_question(app):
     assert app.metric
 
 
-def test_empty_question_is_ignored(app):
+def test_figures_question_leads_with_the_figure(app):
+    ask(app, FIGURES_QUESTION)
+    first = app.chat_message[1].markdown[0].value
+    assert first.startswith("Nombre de défis de la promotion EIG 3 : **15 défis** (calculé à partir de data"), first
+
+
+def test_blank_question_gets_the_command_line_message(app):
     ask(app, "   ")
-    assert app.session_state["turns"] == []
-    assert not app.chat_message
+    assert [warning.value for warning in app.warning] == [escape_markdown(
+        "La question est vide : écrivez une question, par exemple « Qui peut devenir EIG ? ».")]
+    assert not app.feedback
+
+
+def test_long_paste_is_cut_with_a_note(app):
+    pasted = DEADLINE_QUESTION + " " + "détail " * 200  # about 1 500 characters
+    ask(app, pasted)
+    assert [info.value for info in app.info] == [escape_markdown(CUT_NOTICE)]
+    assert len(app.session_state["turns"][-1].question) <= MAX_QUESTION_CHARS
 
 
 def test_follow_up_is_rewritten_and_shown(app):
@@ -142,7 +174,7 @@ def test_export_contains_the_citations(app, monkeypatch):
     exported = storages[-1].get_file(download.proto.url.rsplit("/", 1)[1]).content.decode("utf-8")
     assert "## 1. Quelle est la date limite de dépôt des dossiers" in exported
     assert "### Sources" in exported and "#page=" in exported and "[Ouvrir « " in exported
-    assert answer_markdown(app.session_state["turns"][-1].answer, background=False) in exported
+    assert answer_markdown(app.session_state["turns"][-1].answer, page=False) in exported
 
 
 def test_feedback_is_appended_with_the_cited_sources(app, feedback_file):
@@ -171,7 +203,8 @@ def test_markup_in_a_question_is_shown_as_text(app, question):
     assert shown in (r"\<script\>alert\(1\)\</script\>", r"\[x\]\(javascript\:alert\(1\)\)")
     assert "<script>" not in markdown_of(app)
     assert "](javascript" not in markdown_of(app)
-    assert not app.get("html")
+    # The only HTML is the page's own scrolling script, which holds nothing typed.
+    assert all("alert" not in element.proto.body for element in app.get("html"))
 
 
 def test_first_start_builds_the_index_behind_a_progress_bar(tiny_corpus, tmp_path, monkeypatch):
@@ -187,6 +220,10 @@ def test_first_start_builds_the_index_behind_a_progress_bar(tiny_corpus, tmp_pat
     assert not at.get("progress"), "the progress bar stays after the build"
     assert (tmp_path / "index" / "CURRENT").is_file()
     assert at.chat_input
+    assert at.success and at.success[0].value.startswith("Index construit : "), "no message when done"
+    assert not at.info, "the loading note stays after the build"
+    at.run()
+    assert not at.success, "the build message is shown once"
 
 
 def test_broken_data_hides_figures_but_the_chat_still_answers(tiny_corpus, tmp_path, monkeypatch):

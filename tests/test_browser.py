@@ -18,6 +18,7 @@ UPDATE_SCREENSHOT_ENV = "EIG_QA_UPDATE_SCREENSHOT"
 DEADLINE_QUESTION = "Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?"
 FIGURES_QUESTION = "Combien de défis dans la promotion 3 ?"
 ANSWER_MS = 120_000
+SETTLE_MS = 2_500  # the page waits until it stops growing (0,3 s) before showing the new answer
 # axe rules that fail on markup Streamlit itself renders, which the page cannot change.
 # Each entry: rule id → CSS selectors of the nodes concerned (only those nodes are let through).
 STREAMLIT_VIOLATIONS: dict[str, tuple[str, ...]] = {}
@@ -79,6 +80,13 @@ def _serious_violations(page) -> list[dict]:
     return found
 
 
+def _top_in_view(page, text: str) -> bool:
+    """Whether the top of the turn that asked this question lies inside the window."""
+    top = page.get_by_test_id("stChatMessage").filter(has_text=text).first.evaluate(
+        "element => element.getBoundingClientRect().top")
+    return -2 <= top < page.viewport_size["height"] - 100
+
+
 def test_a_person_asks_questions_and_reads_cited_answers(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "accueil.png"))
@@ -95,12 +103,12 @@ def test_a_person_asks_questions_and_reads_cited_answers(page):
     metric = page.get_by_test_id("stMetric").first
     metric.wait_for(timeout=ANSWER_MS)
     assert "15" in metric.inner_text()
-    # The conversation scrolls inside the page, and sticks to its end while the answer settles:
-    # let it settle, then bring this question to the top for the picture.
-    page.wait_for_timeout(1000)
-    page.get_by_test_id("stChatMessage").filter(has_text=FIGURES_QUESTION).first.evaluate(
-        "element => element.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(300)
+    # The page settles, then shows the top of the new answer, not the end of the conversation.
+    page.wait_for_timeout(SETTLE_MS)
+    assert _top_in_view(page, FIGURES_QUESTION), "the second answer is not in view"
+    answer = page.get_by_test_id("stChatMessage").last
+    first_paragraph = answer.get_by_test_id("stMarkdownContainer").first.inner_text()
+    assert first_paragraph.startswith("Nombre de défis de la promotion EIG 3 : 15 défis"), first_paragraph
     page.screenshot(path=str(ARTIFACTS / "chiffres.png"))
     if os.environ.get(UPDATE_SCREENSHOT_ENV):
         page.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshot.png"))
@@ -113,3 +121,50 @@ def test_a_person_asks_questions_and_reads_cited_answers(page):
 
     violations = _serious_violations(page)
     assert not violations, violations
+
+
+def test_a_long_paste_is_cut_with_a_note_and_a_passage_is_shown_in_its_page(page):
+    pasted = DEADLINE_QUESTION + " " + "détail " * 214  # 1 500 characters
+    assert len(pasted) >= 1500
+    ARTIFACTS.mkdir(exist_ok=True)
+    note = page.get_by_test_id("stAlert").filter(has_text="Votre question a été coupée à 1000 caractères")
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(pasted)
+    box.press("Enter")
+    note.first.wait_for(timeout=ANSWER_MS)
+    page.get_by_test_id("stSpinner").wait_for(state="detached", timeout=ANSWER_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    assert note.first.is_visible()
+
+    # "Voir dans le document" on the first cited PDF passage of the last answer: the page as an image.
+    last = page.get_by_test_id("stChatMessage").last
+    last.get_by_text("Voir dans le document").first.click()
+    image = last.get_by_test_id("stImage").locator("img").first
+    image.wait_for(timeout=ANSWER_MS)
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 600")
+    caption = last.get_by_test_id("stImage").first.inner_text()
+    assert "sur fond bleu" in caption and "surlignée en jaune" in caption
+    page.screenshot(path=str(ARTIFACTS / "page-du-document.png"))
+
+    violations = _serious_violations(page)
+    assert not violations, violations
+
+
+def test_the_start_page_opens_at_its_top_on_a_phone(server_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
+            phone.goto(server_url, wait_until="domcontentloaded")
+            phone.get_by_test_id("stChatInputTextArea").wait_for(timeout=ANSWER_MS)
+            phone.wait_for_timeout(SETTLE_MS)
+            title = phone.get_by_role("heading", name="Entrepreneurs d'intérêt général — Assistant documentaire")
+            top = title.evaluate("element => element.getBoundingClientRect().top")
+            assert 0 <= top < 844, top
+            ARTIFACTS.mkdir(exist_ok=True)
+            phone.screenshot(path=str(ARTIFACTS / "accueil-telephone.png"))
+        finally:
+            browser.close()

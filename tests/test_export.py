@@ -1,6 +1,7 @@
 """Markdown of answers and of the exported conversation: escaped text, highlights, citations."""
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -14,6 +15,7 @@ from eig_qa.app.export import (
     conversation_markdown,
     corpus_description,
     escape_markdown,
+    escape_text,
     figure_value,
     french_date,
     highlighted_markdown,
@@ -84,7 +86,7 @@ def test_overlapping_or_empty_spans_are_ignored():
 
 def test_answer_and_passage_markdown_highlight_the_answering_sentence():
     turn = make_turn()
-    assert answer_markdown(turn.answer) == (
+    assert answer_markdown(replace(turn.answer, figures=[])) == (
         r":blue-background[**La date limite est le 28 février 2020\.**] — *d'après « Appel à projets EIG 4 », page 6*"
     )
     abstention = Answer("Q ?", "Je ne trouve pas *cela*.", True, turn.answer.hits, [], kind="abstention")
@@ -149,11 +151,25 @@ def test_conversation_export_has_answers_figures_and_citations():
     assert "## 1. Quelle est la date limite ?" in markdown
     assert r"## 2. et pour \<b\>EIG 5\</b\> ?" in markdown
     assert r"*Question comprise comme : Quelle est la date limite EIG 5 ?*" in markdown
-    assert r"**La date limite est le 28 février 2020\.**" in markdown
-    assert r"- **Défis de la promotion 3** : 15 défis (Promotion EIG 3 \(2019\))" in markdown
-    assert f"1. [Ouvrir « Appel à projets EIG 4 », page 6 \\(nouvel onglet\\)]({URL})" in markdown
-    assert r"   > La date limite est le 28 février 2020\." in markdown
+    assert "**La date limite est le 28 février 2020.**" in markdown
+    assert "- **Défis de la promotion 3** : 15 défis (Promotion EIG 3 (2019))" in markdown
+    assert f"1. [Ouvrir « Appel à projets EIG 4 », page 6 (nouvel onglet)]({URL})" in markdown
+    assert "   > La date limite est le 28 février 2020." in markdown
     assert markdown.count("### Sources") == 2
+
+
+def test_the_export_reads_cleanly_as_text():
+    question = "Qu'est-ce que le programme (EIG) : 1,5 M€ ? *gras* <b> snake_case"
+    passage = make_turn().answer.hits[0].passage
+    sentence = "- Les défis durent 10 mois (de septembre à juin)."
+    answer = Answer(question, sentence, False, [Hit(replace(passage, text=sentence), 0.03, 1.0, 0.9)],
+                    [Highlight(0, 0, len(sentence), sentence, 1.0)])
+    markdown = conversation_markdown([Turn(question, answer)])
+    assert r"## 1. Qu'est-ce que le programme (EIG) : 1,5 M€ ? \*gras\* \<b\> snake_case" in markdown
+    assert r"**\- Les défis durent 10 mois (de septembre à juin).**" in markdown
+    assert "   > \\- Les défis durent 10 mois (de septembre à juin)." in markdown
+    assert escape_text("1. liste") == r"1\. liste" and escape_text("# titre &amp; ~x~") == r"\# titre \&amp; \~x\~"
+    assert escape_text("snake_case _mot_") == r"snake_case \_mot\_"
 
 
 def test_abstentions_list_the_nearest_documents():
@@ -163,4 +179,4 @@ def test_abstentions_list_the_nearest_documents():
     markdown = conversation_markdown([Turn(turn.question, abstention)])
     assert "### Documents proches" in markdown
     assert "### Sources" not in markdown
-    assert "Je ne trouve pas cela dans les documents\\." in markdown
+    assert "Je ne trouve pas cela dans les documents." in markdown

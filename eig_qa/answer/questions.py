@@ -30,9 +30,6 @@ _SMALLTALK_PATTERNS = {
 
 CUT_NOTICE = (f"Votre question a été coupée à {MAX_QUESTION_CHARS} caractères : "
               "posez une question courte pour une réponse précise.")
-# Where the question box itself stops at the limit (the page's), a longer pasted text never reaches clean_question.
-AT_LIMIT_NOTICE = (f"Votre question atteint la limite de {MAX_QUESTION_CHARS} caractères : la suite n'est pas "
-                   "prise en compte. Posez une question courte pour une réponse précise.")
 # Terminal escape sequences (colours, cursor moves) pasted from a console: dropped whole, not just their ESC.
 _TERMINAL_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 

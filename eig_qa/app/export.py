@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from eig_qa.app.figure_answer import FigureLead, adds_to_figures, document_of, figure_lead, stated_in_document
+from eig_qa.app.formatting import format_number as format_number  # the statistics page imports it from here
+from eig_qa.app.formatting import with_unit
+
 if TYPE_CHECKING:
-    from eig_qa.answer.answering import Answer
+    from eig_qa.answer.answering import Answer, Highlight
     from eig_qa.app.conversation import Turn
     from eig_qa.figures.catalogue import Figure
     from eig_qa.ingest.chunking import Passage
@@ -41,9 +45,12 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 # Every character that Markdown, or Streamlit's extensions of it (colours, emoji, LaTeX), gives a meaning to.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 _BLANK = re.compile(r"[^\S\n]+")
+# CommonMark and GitHub: emphasis, code, links, HTML, strikethrough, entities ("&amp;") wherever they stand;
+# headings, quotes, lists and rules only where a paragraph starts.
+_TEXT_SPECIAL = re.compile(r"([\\`*\[\]<>~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")  # "snake_case" is no emphasis
+_PARAGRAPH_START = re.compile(r"^(\d*)([#>+=-]|(?<=\d)[.)])")
 _PARAGRAPH = re.compile(r"\s*\n\s*\n\s*")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
-_NARROW_SPACE = "\u202f"  # French thousands separator and space before %
 
 
 def kind_label(kind: str | None) -> str:
@@ -69,10 +76,23 @@ def escape_markdown(text: str) -> str:
     return "\n\n".join(_SPECIAL.sub(r"\\\1", paragraph) for paragraph in paragraphs)
 
 
-def _mark(text: str, background: bool) -> str:
+def escape_text(text: str) -> str:
+    """Like escape_markdown, for Markdown read as plain text too (the export): only the characters that would
+    make markup where they stand are escaped, so "Qu'est-ce" stays as it is."""
+    text = _BLANK.sub(" ", text)
+    paragraphs = [_LINE_BREAK.sub(" ", paragraph).strip() for paragraph in _PARAGRAPH.split(text)]
+    return "\n\n".join(_PARAGRAPH_START.sub(r"\1\\\2", _TEXT_SPECIAL.sub(r"\\\1", paragraph))
+                       for paragraph in paragraphs)
+
+
+def _escaper(page: bool) -> Callable[[str], str]:
+    return escape_markdown if page else escape_text
+
+
+def _mark(text: str, page: bool) -> str:
     """Emphasise an answering sentence: bold, on a blue background on the page."""
-    bold = f"**{escape_markdown(' '.join(text.split()))}**"
-    return f":blue-background[{bold}]" if background else bold
+    bold = f"**{_escaper(page)(' '.join(text.split()))}**"
+    return f":blue-background[{bold}]" if page else bold
 
 
 def highlighted_markdown(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -81,7 +101,7 @@ def highlighted_markdown(text: str, spans: Sequence[tuple[int, int]]) -> str:
     for start, end in sorted(spans):
         if start < cursor or start >= end:
             continue
-        parts += [escape_markdown(text[cursor:start]), _mark(text[start:end], background=True)]
+        parts += [escape_markdown(text[cursor:start]), _mark(text[start:end], page=True)]
         cursor = end
     parts.append(escape_markdown(text[cursor:]))
     return "".join(parts)
@@ -93,14 +113,60 @@ def passage_markdown(answer: Answer, hit_index: int) -> str:
     return highlighted_markdown(answer.hits[hit_index].passage.text, spans)
 
 
-def answer_markdown(answer: Answer, background: bool = True) -> str:
-    """The short answer: each answering sentence emphasised, followed by the document it comes from."""
-    if not answer.highlights:
-        return escape_markdown(answer.text)
+def section_markdown(section: Sequence[Passage], cited: Passage, answer: Answer, hit_index: int) -> str:
+    """A section's passages as paragraphs, the cited one as a quotation with its answering sentences highlighted."""
+    parts = []
+    for passage in section:
+        if passage.id != cited.id:
+            parts.append(escape_markdown(passage.text))
+            continue
+        quoted = passage_markdown(answer, hit_index)
+        parts.append("> " + quoted.replace("\n\n", "\n>\n> "))
+    return "\n\n".join(parts)
+
+
+def answer_markdown(answer: Answer, page: bool = True) -> str:
+    """The short answer: the key figure that answers first, when there is one, then each answering sentence
+    emphasised and followed by the document it comes from (after a figure, only sentences that add to it)."""
+    lead = figure_lead(answer.figures)
+    if lead is None:
+        return _quotes_markdown(answer, answer.highlights, page) or _escaper(page)(answer.text)
+    question = f"{answer.question} {answer.understood_as or ''}"
+    added = [item for item in answer.highlights if adds_to_figures(item.text, question, answer.figures)]
+    parts = [lead_markdown(lead, page)]
+    if answer.abstained:
+        parts.append(f"*{_escaper(page)(answer.text)}*")
+    if added:
+        parts += ["Ce que disent aussi les documents :", _quotes_markdown(answer, added, page)]
+    return "\n\n".join(parts)
+
+
+def _quotes_markdown(answer: Answer, highlights: Sequence[Highlight], page: bool) -> str:
     return "\n\n".join(
-        f"{_mark(item.text, background)} — *d'après {escape_markdown(_where(answer.hits[item.hit_index].passage))}*"
-        for item in answer.highlights
+        f"{_mark(item.text, page)} — *d'après {_escaper(page)(_where(answer.hits[item.hit_index].passage))}*"
+        for item in highlights
     )
+
+
+def lead_markdown(lead: FigureLead, page: bool = True) -> str:
+    """The figure that answers, stated in one sentence with its source; differing figures listed with what
+    they count, their date or their document."""
+    figure, escape = lead.figure, _escaper(page)
+    origins = [f"calculé à partir de {figure.source}"]
+    origins += [f"{document_of(other)} dit aussi {figure_value(other)}" for other in lead.agreeing]
+    sentence = f"{escape(figure.label)} : **{escape(figure_value(figure))}** " \
+               f"({escape(' ; '.join(origins))})"
+    if not lead.differing:
+        return sentence + "."
+    # Two counts of the same data differ by what they count: say how the leading one is computed.
+    how = f" {escape(figure.computation)}" if not all(map(stated_in_document, lead.differing)) else ""
+    lines = [f"{sentence}.{how}", "",
+             "D'autres chiffres diffèrent par ce qu'ils comptent, leur date ou leur source :", ""]
+    for other in lead.differing:
+        where = f"{document_of(other)}, chiffre cité à sa date" if stated_in_document(other) else other.computation
+        lines.append(f"- **{escape(figure_value(other))}** — {escape(other.label)} "
+                     f"({escape(where)})")
+    return "\n".join(lines)
 
 
 def _where(passage: Passage) -> str:
@@ -114,13 +180,13 @@ def safe_url(url: str | None) -> str | None:
     return quote(url.strip(), safe=":/?#@!$&'*+,;=%~")
 
 
-def citation_link(passage: Passage) -> str:
+def citation_link(passage: Passage, page: bool = True) -> str:
     """A link that says where it goes: "[Ouvrir « Titre », page 6 (nouvel onglet)](…#page=6)"."""
-    where = _where(passage)
+    where, escape = _where(passage), _escaper(page)
     url = safe_url(passage.url)
     if url is None:
-        return escape_markdown(f"{where} (document sans lien public)")
-    return f"[{escape_markdown(f'Ouvrir {where}')} \\(nouvel onglet\\)]({url})"
+        return escape(f"{where} (document sans lien public)")
+    return f"[{escape(f'Ouvrir {where} (nouvel onglet)')}]({url})"
 
 
 def citation_details(passage: Passage) -> str:
@@ -129,21 +195,9 @@ def citation_details(passage: Passage) -> str:
     return " · ".join(detail for detail in details if detail)
 
 
-def format_number(value: object) -> str:
-    """Write a number the French way: "1 288", "56,3"; anything else as it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", _NARROW_SPACE).replace(".", ",")
-    return f"{int(value):,}".replace(",", _NARROW_SPACE)
-
-
 def figure_value(figure: Figure) -> str:
     """A key figure with its unit: "15 défis", "56 %"."""
-    unit = (figure.unit or "").strip()
-    if not unit:
-        return format_number(figure.value)
-    return format_number(figure.value) + (_NARROW_SPACE if unit == "%" else " ") + unit
+    return with_unit(figure.value, figure.unit)
 
 
 def relevance_label(rank: int, score: float, best: float) -> str:
@@ -168,24 +222,24 @@ def corpus_description(documents: int, kinds: dict[str, int], latest_date: str |
 
 def _turn_markdown(number: int, turn: Turn) -> list[str]:
     answer = turn.answer
-    lines = [f"## {number}. {escape_markdown(turn.question)}", ""]
+    lines = [f"## {number}. {escape_text(turn.question)}", ""]
     if turn.understood_as:
-        lines += [f"*Question comprise comme : {escape_markdown(turn.understood_as)}*", ""]
-    lines += [answer_markdown(answer, background=False), ""]
+        lines += [f"*Question comprise comme : {escape_text(turn.understood_as)}*", ""]
+    lines += [answer_markdown(answer, page=False), ""]
     if answer.figures:
         lines += ["### Chiffres clés", ""]
         for figure in answer.figures:
-            lines.append(f"- **{escape_markdown(figure.label)}** : {escape_markdown(figure_value(figure))} "
-                         f"({escape_markdown(figure.scope)}). Calcul : {escape_markdown(figure.computation)} "
-                         f"Source : {escape_markdown(figure.source)}")
+            lines.append(f"- **{escape_text(figure.label)}** : {escape_text(figure_value(figure))} "
+                         f"({escape_text(figure.scope)}). Calcul : {escape_text(figure.computation)} "
+                         f"Source : {escape_text(figure.source)}")
         lines.append("")
     if answer.hits:
         lines += ["### Documents proches" if answer.abstained else "### Sources", ""]
         for index, hit in enumerate(answer.hits):
-            details = escape_markdown(citation_details(hit.passage))
-            lines.append(f"{index + 1}. {citation_link(hit.passage)} — {details}")
+            details = escape_text(citation_details(hit.passage))
+            lines.append(f"{index + 1}. {citation_link(hit.passage, page=False)} — {details}")
             quotes = [item for item in answer.highlights if item.hit_index == index]
-            lines += [f"   > {escape_markdown(' '.join(item.text.split()))}" for item in quotes]
+            lines += [f"   > {escape_text(' '.join(item.text.split()))}" for item in quotes]
         lines.append("")
     return lines
 
