@@ -107,60 +107,82 @@ def _table_row(line: str) -> str:
     return " ; ".join(cell for cell in cells if cell)
 
 
-def _blocks(text: str) -> list[tuple[str, str, int]]:
-    """Split Markdown into (kind, text, heading level) blocks of plain text."""
-    blocks: list[tuple[str, list[str], int]] = []
-    lines: list[str] = []
-    in_table = False
+class _BlockSplitter:
+    """Reads Markdown line by line into (kind, lines, heading level) blocks."""
 
-    def flush() -> None:
-        nonlocal lines
-        if lines:
-            blocks.append(("paragraph", lines, 0))
-        lines = []
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, list[str], int]] = []
+        self.lines: list[str] = []
+        self.in_table = False
 
-    for raw in text.split("\n"):
+    def flush(self) -> None:
+        """Close the paragraph being read."""
+        if self.lines:
+            self.blocks.append(("paragraph", self.lines, 0))
+        self.lines = []
+
+    def add(self, raw: str) -> None:
+        """Read one line."""
         line = raw.rstrip()
         while BLOCKQUOTE.match(line):
             line = BLOCKQUOTE.sub("", line, count=1)
         if not line.strip():
-            flush()
-            in_table = False
-            continue
-        if FENCE.match(line):
-            flush()
-            continue
+            self.flush()
+            self.in_table = False
+        elif FENCE.match(line):
+            self.flush()
+        elif not self._heading(line) and not self._break(line) and not self._table(line):
+            self._text(line)
+
+    def _heading(self, line: str) -> bool:
         heading = ATX_HEADING.match(line)
         if heading:
-            flush()
-            blocks.append(("heading", [heading.group(2)], len(heading.group(1))))
-            continue
-        if SETEXT_UNDERLINE.match(line) and len(lines) == 1 and not in_table:
-            level = 1 if line.strip().startswith("=") else 2
-            blocks.append(("heading", lines, level))
-            lines = []
-            continue
+            self.flush()
+            self.blocks.append(("heading", [heading.group(2)], len(heading.group(1))))
+            return True
+        if SETEXT_UNDERLINE.match(line) and len(self.lines) == 1 and not self.in_table:
+            self.blocks.append(("heading", self.lines, 1 if line.strip().startswith("=") else 2))
+            self.lines = []
+            return True
+        return False
+
+    def _break(self, line: str) -> bool:
         if THEMATIC_BREAK.match(line):
-            flush()
-            continue
-        if "|" in line and TABLE_SEPARATOR.match(line):
-            if lines and "|" in lines[-1]:
-                lines[-1] = _table_row(lines[-1])
-            in_table = True
-            continue
-        if (in_table or line.lstrip().startswith("|")) and "|" in line:
-            lines.append(_table_row(line))
-            continue
+            self.flush()
+            return True
+        return False
+
+    def _table(self, line: str) -> bool:
+        if "|" not in line:
+            return False
+        if TABLE_SEPARATOR.match(line):
+            if self.lines and "|" in self.lines[-1]:
+                self.lines[-1] = _table_row(self.lines[-1])
+            self.in_table = True
+            return True
+        if self.in_table or line.lstrip().startswith("|"):
+            self.lines.append(_table_row(line))
+            return True
+        return False
+
+    def _text(self, line: str) -> None:
         item = BULLET_ITEM.match(line) or ORDERED_ITEM.match(line)
         if item:
-            lines.append(item.group(1) if item.re is BULLET_ITEM else f"{item.group(1)} {item.group(2)}")
-        elif lines:
-            lines[-1] += " " + line.strip()
+            self.lines.append(item.group(1) if item.re is BULLET_ITEM else f"{item.group(1)} {item.group(2)}")
+        elif self.lines:
+            self.lines[-1] += " " + line.strip()
         else:
-            lines.append(line.strip())
-    flush()
+            self.lines.append(line.strip())
+
+
+def _blocks(text: str) -> list[tuple[str, str, int]]:
+    """Split Markdown into (kind, text, heading level) blocks of plain text."""
+    splitter = _BlockSplitter()
+    for raw in text.split("\n"):
+        splitter.add(raw)
+    splitter.flush()
     out = []
-    for kind, block_lines, level in blocks:
+    for kind, block_lines, level in splitter.blocks:
         cleaned = [c for c in (_clean_inline(line) for line in block_lines) if c]
         if cleaned:
             out.append((kind, " ".join(cleaned) if kind == "heading" else "\n".join(cleaned), level))

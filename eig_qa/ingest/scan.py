@@ -83,6 +83,51 @@ def _is_document_name(name: str) -> bool:
     return suffix in FORMAT_BY_SUFFIX or suffix in YAML_SUFFIXES
 
 
+def _followed_folders(here: Path, names: list[str], root: Path, ancestors: dict[Path, frozenset[Path]],
+                      problems: list[FileProblem]) -> list[str]:
+    """The sub-folders of `here` to walk: not hidden, not a link out of the corpus, not a link back up (a loop)."""
+    chain = ancestors.get(here, frozenset())
+    kept = []
+    for name in sorted(names):
+        sub = here / name
+        if name.startswith("."):
+            continue
+        if sub.is_symlink() and not _is_inside(sub, root):
+            reason = "lien symbolique vers un dossier hors du corpus : non suivi"
+            problems.append(FileProblem(sub.relative_to(root).as_posix(), reason, True))
+            continue
+        real = sub.resolve()
+        if real not in chain:
+            ancestors[sub] = chain | {real}
+            kept.append(name)
+    return kept
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link to a document is not read (broken, looping, or out of the corpus), or None."""
+    if not path.exists():
+        return "lien symbolique cassé ou en boucle : ignoré"
+    if not _is_inside(path, root):
+        return "lien symbolique vers un fichier hors du corpus : non suivi"
+    return None
+
+
+def _candidate(path: Path, root: Path, problems: list[FileProblem]) -> Candidate | None:
+    """The file as a document candidate, or None (hidden, the manifest, a link not followed, not a document)."""
+    source = path.relative_to(root).as_posix()
+    if path.name.startswith(".") or source == MANIFEST_NAME:
+        return None
+    if path.is_symlink():
+        if not _is_document_name(path.name):
+            return None
+        reason = _link_problem(path, root)
+        if reason:
+            problems.append(FileProblem(source, reason, True))
+            return None
+    fmt = _format_of(path)
+    return Candidate(source, path, fmt) if fmt is not None else None
+
+
 def scan_corpus(root: Path) -> tuple[list[Candidate], list[FileProblem]]:
     """Walk the corpus folder: document candidates sorted by source, and the links that were not followed."""
     candidates: list[Candidate] = []
@@ -97,42 +142,8 @@ def scan_corpus(root: Path) -> tuple[list[Candidate], list[FileProblem]]:
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=on_error):
         here = Path(dirpath)
-        chain = ancestors.get(here, frozenset())
-        kept = []
-        for name in sorted(dirnames):
-            sub = here / name
-            if name.startswith("."):
-                continue
-            if sub.is_symlink() and not _is_inside(sub, root):
-                reason = "lien symbolique vers un dossier hors du corpus : non suivi"
-                problems.append(FileProblem(sub.relative_to(root).as_posix(), reason, True))
-                continue
-            real = sub.resolve()
-            if real in chain:
-                continue
-            ancestors[sub] = chain | {real}
-            kept.append(name)
-        dirnames[:] = kept
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            path = here / name
-            source = path.relative_to(root).as_posix()
-            if source == MANIFEST_NAME:
-                continue
-            if path.is_symlink():
-                if not _is_document_name(name):
-                    continue
-                if not path.exists():
-                    problems.append(FileProblem(source, "lien symbolique cassé ou en boucle : ignoré", True))
-                    continue
-                if not _is_inside(path, root):
-                    reason = "lien symbolique vers un fichier hors du corpus : non suivi"
-                    problems.append(FileProblem(source, reason, True))
-                    continue
-            fmt = _format_of(path)
-            if fmt is not None:
-                candidates.append(Candidate(source, path, fmt))
+        dirnames[:] = _followed_folders(here, dirnames, root, ancestors, problems)
+        candidates += filter(None, (_candidate(here / name, root, problems) for name in filenames))
     candidates.sort(key=lambda c: c.source)
     return candidates, problems
 
