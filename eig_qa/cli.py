@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", nargs="+", help="questions.jsonl et/ou figures.jsonl")
     evaluate.add_argument("--json", action="store_true", help="résultats en JSON")
     evaluate.add_argument("-k", type=_positive, default=10, help="passages récupérés par question (défaut 10)")
-    commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
+    bench = commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
+    bench.add_argument("--models", help="comparer des modèles (séparés par des virgules) : construction, mémoire, "
+                                        "hit@5 et MRR sur ../shared/eval/questions.jsonl")
     figures = commands.add_parser("figures", help="afficher le catalogue des chiffres clés")
     figures.add_argument("--json", action="store_true", help="en JSON")
     return parser
@@ -242,7 +244,7 @@ def _eval(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from eig_qa.bench import run_bench
 
-    return run_bench()
+    return run_bench(models=[m.strip() for m in args.models.split(",") if m.strip()] if args.models else None)
 
 
 def _figures(args: argparse.Namespace) -> int:
