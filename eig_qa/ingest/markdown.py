@@ -244,12 +244,7 @@ def read_markdown(data: bytes) -> Parsed:
         parsed.problems.append(front_problem)
     parsed.front_title = scalar_text(meta.get("title"))
     parsed.front_date = scalar_text(meta.get("date"))
-    plain, headings, parsed.title_heading = markup_to_text(body)
-    if plain:
-        parsed.parts.append(Part(plain, headings))
-    else:
-        parsed.skipped = "fichier Markdown sans texte : ignoré"
-    return parsed
+    return _whole_file(parsed, body, "fichier Markdown sans texte : ignoré")
 
 
 def read_text(data: bytes) -> Parsed:
@@ -259,10 +254,15 @@ def read_text(data: bytes) -> Parsed:
     """
     text, decoding_problem = decode(data)
     parsed = Parsed(problems=[decoding_problem] if decoding_problem else [])
-    plain, headings, parsed.title_heading = markup_to_text(text)
+    return _whole_file(parsed, text, "fichier texte vide : ignoré")
+
+
+def _whole_file(parsed: Parsed, markup: str, empty_reason: str) -> Parsed:
+    """Add the whole text as one part titled by its heading, or skip the file when no text is left."""
+    plain, headings, parsed.title_heading = markup_to_text(markup)
     if plain:
         parsed.parts.append(Part(plain, headings))
     else:
-        parsed.skipped = "fichier texte vide : ignoré"
+        parsed.skipped = empty_reason
     return parsed
 
