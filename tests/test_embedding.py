@@ -8,8 +8,7 @@ from eig_qa.search.e5_weights import converted_model, sha256_of
 from eig_qa.search.embedding import load_embedder
 
 
-@pytest.mark.parametrize("name", ["/chemin/inexistant/modele", pytest.param(
-    "organisation-inconnue/modele-inconnu", marks=pytest.mark.slow)])  # a hub name imports sentence-transformers
+@pytest.mark.parametrize("name", ["/chemin/inexistant/modele", "organisation-inconnue/modele-inconnu", "a b/c/d"])
 def test_a_wrong_model_gives_a_clear_message_at_once(name, monkeypatch):
     monkeypatch.delenv("EIG_QA_ALLOW_DOWNLOAD", raising=False)
     started = time.perf_counter()

@@ -116,6 +116,18 @@ def _offline(location: str) -> bool:
     return Path(location).exists() or os.environ.get("EIG_QA_ALLOW_DOWNLOAD", "") in ("", "0")
 
 
+def _available(name: str) -> bool:
+    """Whether a model is a local folder, in the local model cache, or may be downloaded."""
+    if Path(name).expanduser().exists() or not _offline(name):
+        return True
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return any(isinstance(try_to_load_from_cache(name, file), str) for file in ("modules.json", "config.json"))
+    except ValueError:  # not a valid hub name either ("a/b/c", spaces…)
+        return False
+
+
 def _load_e5(name: str, threads: int, cache_dir: Path) -> SentenceTransformerEmbedder:
     from eig_qa.search.e5_weights import converted_model
 
@@ -136,8 +148,8 @@ def load_embedder(name: str, threads: int = 1, cache_dir: Path | None = None) ->
     """Return the embedder for a model name, or raise ModelError with a French explanation."""
     if not name:
         raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « e5 »).")
-    if Path(name).expanduser().is_absolute() and not Path(name).expanduser().exists():
-        # A missing folder is said at once, before the (slow) import of sentence-transformers.
+    if name not in (*E5_NAMES, E5_INT8, *_PACKAGED_MODELS) and not _available(name):
+        # Said at once, before the (slow) import of sentence-transformers.
         raise _model_error(name, FileNotFoundError(name))
     if name in (*E5_NAMES, E5_INT8):
         return _load_e5(name, threads, cache_dir or model_cache_dir())
