@@ -20,7 +20,7 @@ class Tuning:
     typo_min_chars: int = 5
     # …among terms at most this many characters longer or shorter…
     typo_length_gap: int = 2
-    # …and at least this similar (difflib ratio): 0.8 mends one or two letters, not a different word.
+    # …and at least this similar (rapidfuzz's ratio, 0 to 1): 0.8 mends one or two letters, not a different word.
     typo_min_similarity: float = 0.8
     # Candidates taken from each ranker before fusion: far more than are shown, so fusion can reorder.
     candidates: int = 100

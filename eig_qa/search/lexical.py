@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 from collections import defaultdict
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from eig_qa.search.analyzer import analyze
 from eig_qa.tuning import TUNING, Tuning
@@ -46,7 +46,9 @@ def corrected_terms(index: bm25s.BM25, terms: Sequence[str], tuning: Tuning = TU
         elif len(term) >= tuning.typo_min_chars and not term.isdigit():
             candidates = [t for t in _terms_by_initial(index).get(term[0], ())
                           if abs(len(t) - len(term)) <= tuning.typo_length_gap]
-            known += difflib.get_close_matches(term, candidates, n=1, cutoff=tuning.typo_min_similarity)
+            best = process.extractOne(term, candidates, scorer=fuzz.ratio,
+                                      score_cutoff=100 * tuning.typo_min_similarity)
+            known += [best[0]] if best else []
     return known
 
 
