@@ -1,11 +1,11 @@
-# Two entry points for a fresh machine: `make run` (install, corpus, index, app) and `make test`.
+# Two entry points for a fresh machine: `make run` (install, corpus, index, app) and `make test` (what CI runs);
+# `make test-fast` runs the unit tests only (no corpus, no model, no browser, no subprocess), in under a minute.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SHARED_CORPUS ?= ../shared/corpus
 PORT ?= 8501
 
-.PHONY: install corpus index run test lint bench eval browser clean-index audit
+.PHONY: install corpus index run test test-fast lint bench eval browser clean-index audit
 
 install: $(VENV)/.installed
 
@@ -14,12 +14,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# The documents are copied (git-ignored) from ../shared/corpus when it exists; EIG_QA_CORPUS points elsewhere.
-corpus:
-	@if [ -n "$$EIG_QA_CORPUS" ]; then echo "Corpus : $$EIG_QA_CORPUS (EIG_QA_CORPUS)"; \
-	elif [ -d "$(SHARED_CORPUS)" ]; then cp -a "$(SHARED_CORPUS)/." corpus/ && echo "Corpus copié depuis $(SHARED_CORPUS) dans corpus/"; \
-	elif [ -z "$$(ls -A corpus | grep -v '^.gitignore$$')" ]; then \
-	  echo "Le dossier corpus/ est vide : copiez-y des documents (PDF, Markdown, texte) ou définissez EIG_QA_CORPUS."; exit 1; fi
+# The documents are read in place: corpus/ when it holds files, else ../shared/corpus; EIG_QA_CORPUS wins.
+corpus: install
+	@$(PY) -c 'from eig_qa.config import load_settings; print("Corpus :", load_settings().corpus_dir)'
 
 index: install corpus
 	$(PY) -m eig_qa index
@@ -41,6 +38,11 @@ node_modules/.installed: package.json package-lock.json
 test: install corpus browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+FAST_TIER := not real and not corpus and not browser and not slow and not load
+
+test-fast: install
+	$(PY) -m pytest -q -m "$(FAST_TIER)"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,9 @@
-"""Speed and memory figures: index build, warm and loaded query latency, cold start, peak memory."""
+"""Speed, memory and quality figures: index build per model, warm and loaded query latency, cold start, peak memory,
+and hit@5 / MRR@10 on the dev questions when they sit beside the clone."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
@@ -12,7 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from eig_qa.config import load_settings
+from eig_qa.config import PROJECT_ROOT, load_settings
+
+DEV_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
 
 # Generic questions about a public programme, varied in length and style; repeated to reach the sample size.
 BENCH_QUESTIONS = [
@@ -53,31 +57,70 @@ def _percentiles(values_ms: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def _child(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """Run python code in a fresh process; return (seconds, peak RSS in MB of that process)."""
+def _child(code: str, env: dict[str, str]) -> tuple[float, float, float]:
+    """Run python code in a fresh process; return (seconds, CPU seconds, peak RSS in MB of that process).
+
+    The peak is the largest of all children so far (getrusage's limit): bench starts the smallest ones last.
+    CPU seconds hardly change on a machine shared with other work, unlike seconds.
+    """
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak_kb, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
 
 
-def run_bench(repeats: int = 3, threads: int = 4) -> int:
-    """Print build seconds (fresh index, no cache), latencies, cold start and peak RSS."""
+_BUILD = ("from eig_qa.config import load_settings; from eig_qa.search.embedding import load_embedder; "
+          "from eig_qa.search.indexing import build_index; s = load_settings(); "
+          "build_index(s, load_embedder(s.model, threads=2), force=True)")
+
+
+def print_retrieval_quality(path: str) -> None:
+    """Print, as JSON, hit@5 and MRR@10 by split of the answerable questions of a file (run in a child process)."""
+    from eig_qa.assistant import Assistant
+    from eig_qa.evaluation import evaluate_item, load_questions, summarise_by_split
+
+    assistant = Assistant.open(build=False)
+    items = [item for item in load_questions([path]) if "expected" not in item]
+    reports = summarise_by_split([evaluate_item(assistant, item, 10) for item in items])
+    print(json.dumps({split: [report.hit_at_5, report.mrr_at_10] for split, report in reports.items()}))
+
+
+def _retrieval_quality(env: dict[str, str]) -> str:
+    """hit@5 and MRR@10 of the dev questions, by split, with the index and model of env (in a fresh process)."""
+    code = f"from eig_qa.bench import print_retrieval_quality; print_retrieval_quality({str(DEV_QUESTIONS)!r})"
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+    scores = json.loads(out.stdout.decode().splitlines()[-1])
+    return "   ".join(f"{split} hit@5 {hit:.3f} MRR {mrr:.3f}" for split, (hit, mrr) in scores.items())
+
+
+def compare_models(models: list[str]) -> None:
+    """Per model: index build from scratch (seconds, CPU seconds, peak memory), then retrieval quality."""
+    for model in models:
+        with tempfile.TemporaryDirectory() as scratch:
+            env = {**os.environ, "EIG_QA_INDEX": str(Path(scratch) / "index"), "EIG_QA_MODEL": model}
+            seconds, cpu, rss = _child(_BUILD, env)
+            quality = _retrieval_quality(env) if DEV_QUESTIONS.is_file() else "(questions de développement absentes)"
+        print(f"{model:14} construction {seconds:6.1f} s ({cpu:6.1f} s CPU)  pic {rss:5.0f} Mo   {quality}")
+
+
+def run_bench(repeats: int = 3, threads: int = 4, models: list[str] | None = None) -> int:
+    """Print build seconds (fresh index, no cache), latencies, cold start and peak RSS; with models, compare them."""
+    if models:
+        compare_models(models)
+        return 0
     settings = load_settings()
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as scratch:
-        build_env = {**env, "EIG_QA_INDEX": str(Path(scratch) / "index")}
-        build_code = ("from eig_qa.config import load_settings; from eig_qa.search.embedding import load_embedder; "
-                      "from eig_qa.search.indexing import build_index; s = load_settings(); "
-                      "build_index(s, load_embedder(s.model, threads=2), force=True)")
-        build_seconds, build_rss = _child(build_code, build_env)
-    print(f"construction de l'index (sans cache)  {build_seconds:8.1f} s   pic mémoire {build_rss:7.0f} Mo")
+        build_seconds, build_cpu, build_rss = _child(_BUILD, {**env, "EIG_QA_INDEX": str(Path(scratch) / "index")})
+    print(f"construction de l'index (sans cache)  {build_seconds:8.1f} s ({build_cpu:.1f} s CPU)   "
+          f"pic mémoire {build_rss:7.0f} Mo")
 
     serve_code = ("import time; t = time.perf_counter(); from eig_qa.assistant import Assistant; "
                   "a = Assistant.open(build=True); a.ask('Qui peut devenir EIG ?')")
-    cold_seconds, serve_rss = _child(serve_code, env)
+    cold_seconds, _, serve_rss = _child(serve_code, env)
     print(f"démarrage à froid (jusqu'à 1re réponse) {cold_seconds:8.1f} s   pic mémoire {serve_rss:7.0f} Mo")
 
     from eig_qa.assistant import Assistant

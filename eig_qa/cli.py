@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                                                      "(questions de réglage et FAQ du corpus)")
     train.add_argument("files", nargs="*", help="questions.jsonl (seules les lignes du split « tune » servent)")
     train.add_argument("--output", default=None, help="fichier de poids écrit (défaut : celui du paquet)")
-    commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
+    bench = commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
+    bench.add_argument("--models", help="comparer des modèles (séparés par des virgules) : construction, mémoire, "
+                                        "hit@5 et MRR sur ../shared/eval/questions.jsonl")
     figures = commands.add_parser("figures", help="afficher le catalogue des chiffres clés")
     figures.add_argument("--json", action="store_true", help="en JSON")
     return parser
@@ -262,7 +264,7 @@ def _train(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from eig_qa.bench import run_bench
 
-    return run_bench()
+    return run_bench(models=[m.strip() for m in args.models.split(",") if m.strip()] if args.models else None)
 
 
 def _figures(args: argparse.Namespace) -> int:

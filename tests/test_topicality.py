@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from eig_qa.search.topicality import MIN_TITLES, TopicProfile, topic_profile
+from eig_qa.search.topicality import TopicProfile, topic_profile
+from eig_qa.tuning import TUNING
 
 
 def _unit(*values):
@@ -22,7 +23,7 @@ def test_a_question_like_the_titles_is_on_topic_and_an_orthogonal_one_is_not():
 
 
 def test_too_few_titles_or_no_passages_give_no_profile():
-    assert topic_profile(PASSAGES, TITLES[: MIN_TITLES - 1]) is None
+    assert topic_profile(PASSAGES, TITLES[: TUNING.topic_min_titles - 1]) is None
     assert topic_profile(np.zeros((0, 3), dtype=np.float32), TITLES) is None
 
 

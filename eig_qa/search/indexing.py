@@ -31,7 +31,8 @@ from eig_qa.search.index_store import (
     save_index,
 )
 from eig_qa.search.lexical import build_lexical_index
-from eig_qa.search.topicality import MIN_TITLES, topic_profile
+from eig_qa.search.topicality import topic_profile
+from eig_qa.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
         chunker_version=CHUNKER_VERSION,
     )
     titles = _sample(sorted({passage.title for passage in passages if passage.title}), _PROFILED_TITLES)
-    title_vectors = [embedder.embed_query(title) for title in titles] if len(titles) >= MIN_TITLES else []
+    title_vectors = [embedder.embed_query(title) for title in titles] if len(titles) >= TUNING.topic_min_titles else []
     topic = topic_profile(vectors, title_vectors)
     save_index(settings.index_dir, manifest, passages, vectors, build_lexical_index(texts), topic)
     return BuildReport(
@@ -216,8 +217,6 @@ def _embed_with_cache(index_dir: Path, embedder: Embedder, texts: list[str], pro
                     on_progress(min(start + _EMBED_BATCH, len(missing)), len(missing))
         finally:
             bar.close()
-            if hasattr(embedder, "close"):  # embedders that start worker processes for bulk work
-                embedder.close()
         _save_cache(cache_file, {key: cached[key] for key in keys})
     vectors = np.stack([cached[key] for key in keys]).astype(np.float32)
     return vectors, len(missing)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 from collections import defaultdict
@@ -11,18 +10,20 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from eig_qa.search.analyzer import analyze
+from eig_qa.tuning import TUNING, Tuning
 
 # bm25s logs every index build at DEBUG level through its own handler.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
-def build_lexical_index(texts: Sequence[str]) -> bm25s.BM25:
-    """Index texts for BM25 (Lucene variant, k1=1.2, b=0.75)."""
+def build_lexical_index(texts: Sequence[str], tuning: Tuning = TUNING) -> bm25s.BM25:
+    """Index texts for BM25 (Lucene variant)."""
     if not texts:
         raise ValueError("cannot build a BM25 index over zero texts")
-    index = bm25s.BM25(k1=1.2, b=0.75)
+    index = bm25s.BM25(k1=tuning.bm25_k1, b=tuning.bm25_b)
     index.index([analyze(text) or [""] for text in texts], show_progress=False)
     return index
 
@@ -36,21 +37,24 @@ def _terms_by_initial(index: bm25s.BM25) -> dict[str, list[str]]:
     return groups
 
 
-def corrected_terms(index: bm25s.BM25, terms: Sequence[str]) -> list[str]:
+def corrected_terms(index: bm25s.BM25, terms: Sequence[str], tuning: Tuning = TUNING) -> list[str]:
     """Keep known terms; replace an unknown word-term by its closest indexed term (typos), or drop it."""
     known = []
     for term in terms:
         if term in index.vocab_dict:
             known.append(term)
-        elif len(term) >= 5 and not term.isdigit():
-            candidates = [t for t in _terms_by_initial(index).get(term[0], ()) if abs(len(t) - len(term)) <= 2]
-            known += difflib.get_close_matches(term, candidates, n=1, cutoff=0.8)
+        elif len(term) >= tuning.typo_min_chars and not term.isdigit():
+            candidates = [t for t in _terms_by_initial(index).get(term[0], ())
+                          if abs(len(t) - len(term)) <= tuning.typo_length_gap]
+            best = process.extractOne(term, candidates, scorer=fuzz.ratio,
+                                      score_cutoff=100 * tuning.typo_min_similarity)
+            known += [best[0]] if best else []
     return known
 
 
-def lexical_scores(index: bm25s.BM25, query: str) -> np.ndarray:
+def lexical_scores(index: bm25s.BM25, query: str, tuning: Tuning = TUNING) -> np.ndarray:
     """BM25 score of every indexed text for the query (zeros when no query term is known)."""
-    terms = corrected_terms(index, analyze(query))
+    terms = corrected_terms(index, analyze(query), tuning)
     if not terms:
         return np.zeros(index.scores["num_docs"], dtype=np.float32)
     return np.asarray(index.get_scores(terms), dtype=np.float32)

@@ -14,19 +14,7 @@ from eig_qa.search.embedding import Embedder
 from eig_qa.search.fusion import reciprocal_rank_fusion
 from eig_qa.search.index_store import StoredIndex
 from eig_qa.search.lexical import document_frequencies, lexical_scores
-
-_CANDIDATES = 100  # from each ranker, before fusion
-# Measured on the dev questions (README): a small RRF constant favours what either ranker puts on top, and the
-# dense ranking (weaker than BM25 here) counts a little less.
-_RRF_K = 10
-_WEIGHTS = (1.0, 0.75)
-_RERANKED = 30  # fused candidates checked for the question's numbers
-_NUMBER_BONUS = 0.5
-_EMBEDDED_QUERY_CHARS = 300
-# Acronyms in more passages than this share already match by themselves (measured: expanding "EIG", in 65 % of the
-# passages, drowned the question's own words).
-_RARE_ACRONYM_SHARE = 0.02
-_RARE_ACRONYM_MIN = 3  # passages, for small corpora
+from eig_qa.tuning import TUNING, Tuning
 
 
 @dataclass(frozen=True)
@@ -77,13 +65,14 @@ def standout(scores: np.ndarray) -> float:
 class Retriever:
     """Searches one loaded index with one embedder; safe to share between threads."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder):
+    def __init__(self, index: StoredIndex, embedder: Embedder, tuning: Tuning = TUNING):
         self.index = index
         self.embedder = embedder
+        self.tuning = tuning
         self._embed_lock = threading.Lock()
         # How many passages hold each term: IDF weights of the answer, rare acronyms here.
         self.document_frequency = document_frequencies(index.lexical)
-        self._acronyms = _rare_acronyms(index, self.document_frequency)
+        self._acronyms = _rare_acronyms(index, self.document_frequency, tuning)
 
     @property
     def passages(self) -> list[Passage]:
@@ -101,14 +90,15 @@ class Retriever:
         allowed = self._allowed_mask(filters)
         # Passages that spell out an acronym of the question ("la DINUM") match as well as those that use it.
         expanded = expand(query, self._acronyms)
-        lexical = lexical_scores(self.index.lexical, expanded)
+        tuning = self.tuning
+        lexical = lexical_scores(self.index.lexical, expanded, tuning)
         with self._embed_lock:  # native embedding runtimes are not all thread-safe
-            # A pasted page costs seconds to embed while others wait on the lock; its start says enough.
-            query_vector = self.embedder.embed_query(expanded[:_EMBEDDED_QUERY_CHARS])
+            query_vector = self.embedder.embed_query(expanded[: tuning.embedded_query_chars])
         dense = self._dense_scores(query_vector)
-        rankings = [_top_ids(lexical, allowed, _CANDIDATES, positive_only=True), _top_ids(dense, allowed, _CANDIDATES)]
-        fused = _favour_numbers(reciprocal_rank_fusion(rankings, k=_RRF_K, weights=_WEIGHTS), query,
-                                self.index.passages)
+        rankings = [_top_ids(lexical, allowed, tuning.candidates, positive_only=True),
+                    _top_ids(dense, allowed, tuning.candidates)]
+        fused = reciprocal_rank_fusion(rankings, k=tuning.rrf_k, weights=(tuning.lexical_weight, tuning.dense_weight))
+        fused = _favour_numbers(fused, query, self.index.passages, tuning)
         hits = [Hit(self.index.passages[i], score, float(lexical[i]), float(dense[i])) for i, score in fused[:k]]
         topic = self.index.topic
         return Retrieval(hits, standout(dense), standout(lexical),
@@ -128,14 +118,15 @@ class Retriever:
         return np.array([filters.allows(passage) for passage in self.index.passages])
 
 
-def _rare_acronyms(index: StoredIndex, frequencies: dict[str, int]) -> dict[str, str]:
+def _rare_acronyms(index: StoredIndex, frequencies: dict[str, int], tuning: Tuning) -> dict[str, str]:
     """The acronyms the corpus defines and seldom uses, with their long forms."""
-    limit = max(_RARE_ACRONYM_SHARE * len(index.passages), _RARE_ACRONYM_MIN)
+    limit = max(tuning.rare_acronym_share * len(index.passages), tuning.rare_acronym_min)
     return {acronym: form for acronym, form in mine_acronyms(passage.text for passage in index.passages).items()
             if all(frequencies.get(term, 0) <= limit for term in analyze(acronym))}
 
 
-def _favour_numbers(fused: list[tuple[int, float]], query: str, passages: list[Passage]) -> list[tuple[int, float]]:
+def _favour_numbers(fused: list[tuple[int, float]], query: str, passages: list[Passage],
+                    tuning: Tuning) -> list[tuple[int, float]]:
     """Promote passages that carry the question's numbers ("EIG 4", "2019"): BM25 gives common numbers little
     weight, yet a passage about promotion 5 does not answer a question about promotion 4."""
     numbers = {term for term in analyze(query) if term.isdigit()}
@@ -143,8 +134,8 @@ def _favour_numbers(fused: list[tuple[int, float]], query: str, passages: list[P
         return fused
     rescored = []
     for position, (item, score) in enumerate(fused):
-        terms = term_set(passages[item].search_text()) if position < _RERANKED else frozenset()
-        rescored.append((item, score * (1 + _NUMBER_BONUS * len(numbers & terms) / len(numbers))))
+        terms = term_set(passages[item].search_text()) if position < tuning.number_checked else frozenset()
+        rescored.append((item, score * (1 + tuning.number_bonus * len(numbers & terms) / len(numbers))))
     return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
 
 

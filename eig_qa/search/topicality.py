@@ -7,10 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Fewer titles than this say too little about the spread of on-topic questions.
-MIN_TITLES = 3
-# A floor on the spread, so that a corpus of near-identical titles does not turn every question into an outlier.
-_MIN_SPREAD = 0.02
+from eig_qa.tuning import TUNING, Tuning
 
 
 @dataclass(frozen=True)
@@ -39,9 +36,10 @@ class TopicProfile:
             raise ValueError(f"not a topic profile: {error}") from error
 
 
-def topic_profile(passage_vectors: np.ndarray, title_vectors: Sequence[np.ndarray]) -> TopicProfile | None:
+def topic_profile(passage_vectors: np.ndarray, title_vectors: Sequence[np.ndarray],
+                  tuning: Tuning = TUNING) -> TopicProfile | None:
     """Profile a corpus from its passage vectors and its titles embedded as questions; None with too few titles."""
-    if len(title_vectors) < MIN_TITLES or len(passage_vectors) == 0:
+    if len(title_vectors) < tuning.topic_min_titles or len(passage_vectors) == 0:
         return None
     centroid = np.asarray(passage_vectors, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(centroid))
@@ -50,4 +48,4 @@ def topic_profile(passage_vectors: np.ndarray, title_vectors: Sequence[np.ndarra
     centroid /= norm
     similarities = np.asarray(title_vectors, dtype=np.float32) @ centroid
     return TopicProfile(tuple(float(x) for x in centroid), float(similarities.mean()),
-                        max(float(similarities.std()), _MIN_SPREAD))
+                        max(float(similarities.std()), tuning.topic_min_spread))

@@ -1,0 +1,30 @@
+"""bench: the per-model comparison prints build time, CPU time, peak memory and retrieval quality on one line."""
+
+from __future__ import annotations
+
+from eig_qa import bench
+
+
+def test_compare_models_prints_one_line_per_model(monkeypatch, capsys, tmp_path):
+    models_seen = []
+
+    def fake_child(code, env):
+        models_seen.append(env["EIG_QA_MODEL"])
+        return 12.5, 20.25, 800.0
+
+    monkeypatch.setattr(bench, "_child", fake_child)
+    monkeypatch.setattr(bench, "_retrieval_quality", lambda env: "tune hit@5 0.800 MRR 0.700")
+    monkeypatch.setattr(bench, "DEV_QUESTIONS", tmp_path / "questions.jsonl")
+    (tmp_path / "questions.jsonl").write_text("")
+    bench.compare_models(["e5", "e5-int8"])
+    lines = capsys.readouterr().out.splitlines()
+    assert models_seen == ["e5", "e5-int8"]
+    assert [line.split()[0] for line in lines] == ["e5", "e5-int8"]
+    assert "12.5 s" in lines[0] and "20.2 s CPU" in lines[0] and "800 Mo" in lines[0] and "hit@5 0.800" in lines[0]
+
+
+def test_without_dev_questions_the_comparison_says_so(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(bench, "_child", lambda code, env: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(bench, "DEV_QUESTIONS", tmp_path / "absent.jsonl")
+    bench.compare_models(["minilm"])
+    assert "questions de développement absentes" in capsys.readouterr().out
