@@ -12,15 +12,16 @@ from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
 from eig_qa.answer.question_match import question_entries, with_matching_entry
 from eig_qa.answer.questions import clean_question, smalltalk_reply
-from eig_qa.answer.reranking import RERANK_DEPTH, rerank_by_sentences
-from eig_qa.answer.scorer import ScorerModel, load_scorer
+from eig_qa.answer.reranking import RERANK_DEPTH, Reranker, rerank_by_sentences
+from eig_qa.answer.scorer import AnswerScorer, load_scorer
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.errors import DataError, QuestionError
 from eig_qa.figures.data import StructuredData, load_structured_data
 from eig_qa.figures.matching import figure_notice, figures_for_question
-from eig_qa.search.embedding import load_embedder
+from eig_qa.search.embedding import Embedder, load_embedder
 from eig_qa.search.index_store import load_index
 from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
+from eig_qa.search.lexical import LexicalRanker
 from eig_qa.search.retrieval import Retrieval, Retriever, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -46,32 +47,38 @@ class Assistant:
     data_problem: str | None
     build_report: BuildReport | None = None
     rule: AbstentionRule = field(default_factory=AbstentionRule)
-    scorer: ScorerModel = field(default_factory=load_scorer)
+    scorer: AnswerScorer = field(default_factory=load_scorer)
+    reranker: Reranker = rerank_by_sentences
 
     @classmethod
     def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
-             on_progress: ProgressCallback | None = None, scorer: ScorerModel | None = None) -> Assistant:
-        """Load the model, build the index if missing or stale (when `build`), load index and data; `scorer`
-        replaces the shipped answer scorer (training needs none).
+             on_progress: ProgressCallback | None = None, *, embedder: Embedder | None = None,
+             lexical: LexicalRanker | None = None, reranker: Reranker | None = None,
+             scorer: AnswerScorer | None = None) -> Assistant:
+        """Load the model, build the index if missing or stale (when `build`), load index and data.
 
-        With `build`, an index that looks fresh but cannot be loaded (truncated or damaged files) is rebuilt.
+        Each role can be swapped without touching the others: `embedder` (dense vectors, default from
+        `settings.model`), `lexical` (word ranker, default BM25), `reranker` (second-stage order, default by best
+        sentence) and `scorer` (P(sentence answers), default the shipped weights). With `build`, an index that looks
+        fresh but cannot be loaded (truncated or damaged files) is rebuilt.
         """
         settings = settings or load_settings()
-        embedder = load_embedder(settings.model, settings.threads)
+        embedder = embedder or load_embedder(settings.model, settings.threads)
         if build:
             report = build_index(settings, embedder, progress=progress, on_progress=on_progress)
             index, repair = load_or_rebuild(settings, embedder, progress=progress, on_progress=on_progress)
             report = repair or report
         else:
             report, index = None, load_index(settings.index_dir)
-        retriever = Retriever(index, embedder)
+        retriever = Retriever(index, embedder, lexical=lexical)
         data, problem = None, None
         try:
             data = load_structured_data(settings.corpus_dir)
         except DataError as error:
             problem = error.message
             log.warning("Chiffres clés indisponibles : %s", problem)
-        return cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer())
+        return cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer(),
+                   reranker=reranker or rerank_by_sentences)
 
     def __post_init__(self):
         self._total = len(self.retriever.passages)
@@ -126,7 +133,7 @@ class Assistant:
         k = k or self.settings.top_k
         profile = self.profile(text)
         retrieval = self.candidates(profile, max(k, RERANK_DEPTH), filters)
-        reranked = rerank_by_sentences(profile, retrieval, self.scorer, k)
+        reranked = self.reranker(profile, retrieval, self.scorer, k)
         answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored)
         figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions)
         if answer.abstained and figures:

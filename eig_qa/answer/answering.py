@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from eig_qa.answer.expectation import LIST_ITEM
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
-from eig_qa.answer.scorer import LOW, ScorerModel
+from eig_qa.answer.scorer import LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
 from eig_qa.search.analyzer import analyze, term_set
 from eig_qa.search.retrieval import Hit, Retrieval
@@ -69,7 +69,7 @@ class AbstentionRule:
         return retrieval.topicality is not None and retrieval.topicality < self.min_topicality
 
     def should_abstain(self, profile: QuestionProfile, scored: Sequence[Highlight], retrieval: Retrieval,
-                       model: ScorerModel, absent: Sequence[str] = ()) -> bool:
+                       model: AnswerScorer, absent: Sequence[str] = ()) -> bool:
         """Abstain without a sentence the scorer finds likely enough to answer, off topic, when no cited passage
         holds a number or a name of the question (`absent`), when most of it is words the corpus never uses, or
         when it asks for a figure that none of the best sentences holds."""
@@ -82,7 +82,7 @@ class AbstentionRule:
         return profile.unknown_share() >= self.max_unknown_share
 
 
-def score_sentences(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel) -> list[Highlight]:
+def score_sentences(profile: QuestionProfile, retrieval: Retrieval, model: AnswerScorer) -> list[Highlight]:
     """Every sentence of the hits with the probability that it answers, best first."""
     found = candidates(profile, retrieval)
     probabilities = model.probabilities(feature_matrix(found))
@@ -225,7 +225,7 @@ def confidence_caption(answer: Answer) -> str | None:
     return caption
 
 
-def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel,
+def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerScorer,
                  rule: AbstentionRule = AbstentionRule(), scored: Sequence[Highlight] | None = None) -> Answer:
     """Extract the answering sentences from the retrieved passages, or abstain when none is likely to answer;
     `scored` gives the hits' sentences already scored (best first), e.g. by the reranker."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 from eig_qa.answer.answering import Highlight, score_sentences
 from eig_qa.answer.features import QuestionProfile
-from eig_qa.answer.scorer import ScorerModel
+from eig_qa.answer.scorer import AnswerScorer
 from eig_qa.search.retrieval import Retrieval
 
 # Fused candidates read sentence by sentence; measured on the dev questions (README): 20 and 30 rank alike.
@@ -24,7 +25,15 @@ class Reranked:
     scored: list[Highlight]
 
 
-def rerank_by_sentences(profile: QuestionProfile, retrieval: Retrieval, model: ScorerModel, k: int) -> Reranked:
+@runtime_checkable
+class Reranker(Protocol):
+    """Reorders the retrieved passages of a question and keeps the k best, with their sentences scored."""
+
+    def __call__(self, profile: QuestionProfile, retrieval: Retrieval, model: AnswerScorer, k: int) -> Reranked:
+        ...
+
+
+def rerank_by_sentences(profile: QuestionProfile, retrieval: Retrieval, model: AnswerScorer, k: int) -> Reranked:
     """Reorder the hits by retrieval score plus the probability that their best sentence answers, keep the k best.
 
     BM25 and dense vectors score a passage as a whole; a passage holding one sentence that covers the question

@@ -6,6 +6,7 @@ import functools
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -18,6 +19,21 @@ DEFAULT_WEIGHTS = Path(__file__).with_name("scorer_weights.json")
 # Confidence labels shown to the user: "haute" from this probability of the best sentence, "moyenne" down to the
 # abstention threshold, "faible" below (the assistant then abstains).
 HIGH, MEDIUM, LOW = "haute", "moyenne", "faible"
+
+
+@runtime_checkable
+class AnswerScorer(Protocol):
+    """Gives each candidate sentence the probability that it answers, from its features (features.py)."""
+
+    abstain_below: float  # below this probability of the best sentence, the assistant says it does not know
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """P(answers) for each row of a (sentences × FEATURE_NAMES) matrix."""
+        ...
+
+    def confidence(self, probability: float) -> str:
+        """The confidence label shown with an answer whose best sentence has this probability."""
+        ...
 
 
 @dataclass(frozen=True)

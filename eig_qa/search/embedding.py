@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -25,6 +25,7 @@ E5_INT8 = "e5-int8"
 _BATCH_SIZE = 8
 
 
+@runtime_checkable
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors."""
 

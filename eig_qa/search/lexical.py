@@ -6,7 +6,9 @@ import functools
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import bm25s
 import numpy as np
@@ -58,6 +60,27 @@ def lexical_scores(index: bm25s.BM25, query: str, tuning: Tuning = TUNING) -> np
     if not terms:
         return np.zeros(index.scores["num_docs"], dtype=np.float32)
     return np.asarray(index.get_scores(terms), dtype=np.float32)
+
+
+@runtime_checkable
+class LexicalRanker(Protocol):
+    """Scores every indexed passage for a query by its words: the lexical half of the hybrid search."""
+
+    def scores(self, query: str) -> np.ndarray:
+        """One score per passage, in index order; higher is better, 0 for no match."""
+        ...
+
+
+@dataclass(frozen=True)
+class BM25Ranker:
+    """The default lexical ranker: BM25 over French analyzed terms, typos corrected against the index vocabulary."""
+
+    index: bm25s.BM25
+    tuning: Tuning = TUNING
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for the query."""
+        return lexical_scores(self.index, query, self.tuning)
 
 
 def document_frequencies(index: bm25s.BM25) -> dict[str, int]:

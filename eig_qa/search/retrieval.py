@@ -13,7 +13,7 @@ from eig_qa.search.analyzer import analyze, term_set
 from eig_qa.search.embedding import Embedder
 from eig_qa.search.fusion import reciprocal_rank_fusion
 from eig_qa.search.index_store import StoredIndex
-from eig_qa.search.lexical import document_frequencies, lexical_scores
+from eig_qa.search.lexical import BM25Ranker, LexicalRanker, document_frequencies
 from eig_qa.tuning import TUNING, Tuning
 
 
@@ -65,10 +65,12 @@ def standout(scores: np.ndarray) -> float:
 class Retriever:
     """Searches one loaded index with one embedder; safe to share between threads."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder, tuning: Tuning = TUNING):
+    def __init__(self, index: StoredIndex, embedder: Embedder, tuning: Tuning = TUNING,
+                 lexical: LexicalRanker | None = None):
         self.index = index
         self.embedder = embedder
         self.tuning = tuning
+        self.lexical = lexical or BM25Ranker(index.lexical, tuning)
         self._embed_lock = threading.Lock()
         # How many passages hold each term: IDF weights of the answer, rare acronyms here.
         self.document_frequency = document_frequencies(index.lexical)
@@ -91,7 +93,7 @@ class Retriever:
         # Passages that spell out an acronym of the question ("la DINUM") match as well as those that use it.
         expanded = expand(query, self._acronyms)
         tuning = self.tuning
-        lexical = lexical_scores(self.index.lexical, expanded, tuning)
+        lexical = self.lexical.scores(expanded)
         with self._embed_lock:  # native embedding runtimes are not all thread-safe
             query_vector = self.embedder.embed_query(expanded[: tuning.embedded_query_chars])
         dense = self._dense_scores(query_vector)
