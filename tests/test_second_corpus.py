@@ -90,4 +90,4 @@ def test_second_corpus_quality_stays_above_its_floors(tmp_path):
     assert report.mrr_at_10 >= 0.9
     assert report.answer_contains >= 0.76
     assert report.abstention >= 0.4
-    assert report.false_abstention <= 0.04
+    assert report.false_abstention <= 0.08
