@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eig_qa.errors import ConfigError
+from eig_qa.french import fold_accents, plain_apostrophes
 
 
 @dataclass
@@ -55,8 +56,8 @@ class EvaluationReport:
 
 
 def normalise(text: str) -> str:
-    """Whitespace-normalised, case-folded text for containment checks."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Text folded for containment checks as ../shared/eval/README.md says: case, accents, apostrophes, whitespace."""
+    return re.sub(r"\s+", " ", fold_accents(plain_apostrophes(text))).strip()
 
 
 def contains_all(text: str, expected: Sequence[str]) -> bool:

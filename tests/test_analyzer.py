@@ -1,4 +1,5 @@
-from eig_qa.search.analyzer import analyze, fold_accents, words
+from eig_qa.french import fold_accents
+from eig_qa.search.analyzer import analyze, words
 
 
 def test_accents_are_folded():
@@ -51,3 +52,12 @@ def test_ordinal_words_are_numbers():
     assert analyze("la troisième promotion") == analyze("la 3e promotion") == ["3", "promot"]
     assert analyze("3ème promotion") == ["3", "promot"]
     assert analyze("Deuxième") == ["2"]
+
+
+def test_folding_in_place_keeps_offsets():
+    from eig_qa.french import fold_in_place, plain_apostrophes
+
+    text = "L’équipe Œuvre à Évry"
+    assert len(fold_in_place(text)) == len(text)
+    assert fold_in_place(text) == "l'equipe œuvre a evry"
+    assert plain_apostrophes("l’œuvre") == "l'oeuvre"

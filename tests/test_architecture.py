@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "eig_qa"
 
 # Lower numbers sit lower in the pipeline; a module may import only from its own layer or a lower one.
 LAYERS = {
-    "errors": 0, "config": 0, "tuning": 0,
+    "errors": 0, "config": 0, "french": 0, "tuning": 0,
     "ingest": 1, "figures": 1,
     "search": 2,
     "answer": 3,

@@ -25,3 +25,11 @@ def test_the_table_names_the_splits_and_the_failures():
     text = format_report(summarise_by_split([_result("a", "tune", True), _result("c", "check", False)]))
     assert text.splitlines()[0].split() == ["tune", "check", "tout"]
     assert "c [answerable, check]" in text
+
+
+def test_expected_text_is_found_whatever_the_accents_apostrophes_and_case():
+    from eig_qa.evaluation import contains_all
+
+    assert contains_all("Les frais sont à la charge de l’administration d’accueil.", ["administration d'accueil"])
+    assert contains_all("DÉFI  numéro 3", ["defi numero 3"])
+    assert not contains_all("défis", ["défi 3"])

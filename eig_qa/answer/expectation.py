@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eig_qa.search.analyzer import analyze, fold_accents, term_set
+from eig_qa.french import fold_accents
+from eig_qa.search.analyzer import analyze, term_set
 
 # Question types and the cues that an answering sentence tends to carry.
 NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"

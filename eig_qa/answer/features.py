@@ -25,8 +25,9 @@ from eig_qa.answer.expectation import (
     multiword_names,
     names_with_ends,
 )
+from eig_qa.french import fold_accents
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import STOPWORDS, analyze, fold_accents, term_set, words
+from eig_qa.search.analyzer import STOPWORDS, analyze, term_set, words
 from eig_qa.search.retrieval import Hit, Retrieval
 
 # In this order in the weights file; a model trained on other names is refused (scorer.py).

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from eig_qa.french import fold_in_place
 
 # A follow-up is short: "et pour la promotion 4 ?", "qui les portait ?".
 _MAX_FOLLOW_UP_WORDS = 8
@@ -63,11 +64,6 @@ class _Span:
     end: int
 
 
-def _fold(text: str) -> str:
-    """Lowercase without accents, keeping one character per character so that offsets still apply."""
-    return "".join(unicodedata.normalize("NFKD", char.lower())[:1] or char for char in text.replace("’", "'"))
-
-
 def _entities(folded: str, names: Sequence[str]) -> list[_Span]:
     spans = []
     for match in _PROMOTION.finditer(folded):
@@ -104,7 +100,7 @@ class _Parsed:
 
     @classmethod
     def of(cls, text: str, names: Sequence[str]) -> _Parsed:
-        folded = _fold(text)
+        folded = fold_in_place(text)
         entities = _entities(folded, names)
         return cls(text, folded, entities, _topics(folded, entities))
 
@@ -230,7 +226,7 @@ def rewrite_follow_up(question: str, history: list[str], names: Iterable[str] = 
 
     `history` holds the previous user questions, oldest first; `names` are défis or administrations to recognise.
     """
-    known = sorted({_fold(name) for name in names if len(name.strip()) >= 3}, key=len, reverse=True)
+    known = sorted({fold_in_place(name) for name in names if len(name.strip()) >= 3}, key=len, reverse=True)
     context: _Parsed | None = None
     for previous in history:
         parsed = _Parsed.of(_rewrite(previous, context, known), known)

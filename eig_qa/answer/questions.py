@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from eig_qa.config import MAX_QUESTION_CHARS
 from eig_qa.errors import QuestionError
-from eig_qa.search.analyzer import fold_accents, words
+from eig_qa.french import fold_accents
+from eig_qa.search.analyzer import words
 
 _SMALLTALK = {
     "greeting": (r"bonjour|bonsoir|salut|coucou|hello|hi|hey|allo|yo|bjr|slt",

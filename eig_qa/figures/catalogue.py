@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from eig_qa.figures.data import fold
+from eig_qa.french import plain_apostrophes
 
 DATA_SCOPE = "Données du site (dossier data/), promotions EIG 1 à 4 et DIG"
 
@@ -30,7 +31,6 @@ _TOPICS = {
     "promotion": "promotions", "promotions": "promotions",
 }
 _OPEN_SOURCE = re.compile(r"open source|code source|logiciels? libres?|\blibres?\b")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def published_figures(passages: Sequence[Any]) -> list[Figure]:
 
 
 def _text_key(text: Any) -> str:
-    return " ".join(str(text).translate(_APOSTROPHES).casefold().split())
+    return " ".join(plain_apostrophes(str(text)).casefold().split())
 
 
 def _numbers_in(text: str) -> list[float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pandas as pd
 import yaml
 
 from eig_qa.errors import DataError
+from eig_qa.french import fold_accents, plain_apostrophes
 
 DEFIS_FILE, PEOPLE_FILE, PROMOS_FILE = "defis.yml", "personnes.yml", "promos.yml"
 DATA_FILES = (DEFIS_FILE, PEOPLE_FILE, PROMOS_FILE)
@@ -39,7 +39,6 @@ PROFILE_PREFIXES = (
     ("mentor", "mentor"),
 )
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "œ": "oe", "æ": "ae"})
 _MINISTRY = re.compile(r"Minist[eè]re (?:de la |de l['’]|des |du |de )?[^,(]+?(?=,|\(| - | et (?=[A-ZÉ])|$)")
 
 # The C loader is ten times faster when PyYAML was built with libyaml.
@@ -59,9 +58,7 @@ class StructuredData:
 
 def fold(text: Any) -> str:
     """Return text lowercased, without accents, apostrophes or punctuation, for matching only."""
-    text = unicodedata.normalize("NFKD", str(text).lower().translate(_APOSTROPHES))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^0-9a-z%]+", " ", text).split())
+    return " ".join(re.sub(r"[^0-9a-z%]+", " ", fold_accents(plain_apostrophes(str(text)))).split())
 
 
 def clean(text: Any) -> str:

@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from eig_qa.search.analyzer import fold_accents
+from eig_qa.french import fold_accents
 
 # An acronym in brackets: two capitals or more, maybe with lowercase letters or digits ("BnF", "EIG2").
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\)")

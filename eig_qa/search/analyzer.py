@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
+
+from eig_qa.french import fold_accents
 
 # Bump when analyze() changes: indexes built with another version are stale.
 ANALYZER_VERSION = 5
@@ -43,12 +44,6 @@ _ABBREVIATIONS = {"promo": "promotion", "promos": "promotions", "dispo": "dispos
 _ORDINALS = {f"{stem}ieme": str(rank) for rank, stem in enumerate(
     ["deux", "trois", "quatr", "cinqu", "six", "sept", "huit", "neuv", "dix"], start=2)}
 _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:ème|eme|e|ère|ere|er|re|nde|nd)\b", re.IGNORECASE)  # "3e", "1re", "2nd"
-
-
-def fold_accents(text: str) -> str:
-    """Lowercase and strip diacritics ("Défi" → "defi")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTION_WORDS | _FUNCTION_WORDS
