@@ -35,6 +35,7 @@ def answer_with(figures, sentences=(), abstained=False, question="Combien de dé
 def test_computed_and_stated_figures_are_told_apart_by_their_source():
     assert not stated_in_document(COUNT)
     assert not stated_in_document(Figure("x", 1, "", "", "", "data/defis.yml, data/personnes.yml"))
+    assert not stated_in_document(Figure("x", 1, "", "", "pandas : …", ""))  # a computed figure without file
     assert stated_in_document(SAME_IN_BLOG)
     assert document_of(SAME_IN_BLOG) == "« Qui sont les EIG de la promotion 3 ? » (2019)"
     assert document_of(Figure("x", 1, "", "Un document", "", "a.md")) == "Un document"

@@ -30,8 +30,10 @@ class FigureLead:
 
 
 def stated_in_document(figure: Figure) -> bool:
-    """Whether a figure is a number quoted from a document rather than computed from the structured data."""
-    return not all(part.strip().startswith(_DATA_FOLDER) for part in figure.source.split(","))
+    """Whether a figure is a number quoted from a document rather than computed from the structured data (a
+    computed figure names data files, or no file at all)."""
+    files = [part.strip() for part in figure.source.split(",") if part.strip()]
+    return bool(files) and not all(part.startswith(_DATA_FOLDER) for part in files)
 
 
 def document_of(figure: Figure) -> str:
