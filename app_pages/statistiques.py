@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from eig_qa.app.export import format_number
+from eig_qa.app.formatting import french_table, with_unit
 from eig_qa.config import load_settings
 from eig_qa.errors import EigQaError, user_message
 from eig_qa.figures import statistics
@@ -28,7 +28,7 @@ def load_data(corpus_dir: str) -> StructuredData | None:
 
 def metric_value(figure: Figure) -> str:
     """A figure's value written the French way: "128", "46,5 %"."""
-    return format_number(figure.value) + ("\u202f%" if figure.unit == "%" else "")
+    return with_unit(figure.value, "%" if figure.unit == "%" else "")
 
 
 def bar_chart(table, category: str, amount: str, *, color: str | None = None, horizontal: bool = False) -> alt.Chart:
@@ -104,7 +104,7 @@ st.altair_chart(bar_chart(administrations, "Administration", "Défis", horizonta
 st.subheader("Part des défis dont le code source est publié")
 code = statistics.source_code_by_promotion(data, promotions)
 st.altair_chart(bar_chart(code, "Promotion", "Part publiée (%)"), width="stretch")
-st.dataframe(code, hide_index=True, width="stretch")
+st.dataframe(french_table(code), hide_index=True, width="stretch")
 
 
 st.subheader("Explorateur")
@@ -133,7 +133,7 @@ except QueryError as error:
     st.warning(f"Impossible de calculer cela : {error}")
     st.stop()
 st.markdown(f"**{explored.label}**")
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(french_table(table), hide_index=True, width="stretch")
 if "Catégorie" in table.columns and not table.empty:
     st.altair_chart(bar_chart(table, "Catégorie", "Valeur", horizontal=len(table) > 6), width="stretch")
 with st.expander("Comment c'est calculé"):

@@ -30,3 +30,14 @@ def test_figures_command_is_french_as_text_and_numeric_as_json(real_corpus_dir, 
     for figure in decimals:
         assert f"{figure['value']:.1f}".replace(".", ",") in text
         assert f"{figure['label']} : {figure['value']}" not in text
+
+
+def test_statistics_tables_show_french_numbers_and_keep_their_values():
+    import pandas as pd
+
+    from eig_qa.app.formatting import french_table
+
+    table = pd.DataFrame({"Promotion": ["EIG 1"], "Part publiée (%)": [77.78], "Défis": [1288]})
+    html = french_table(table).to_html()
+    assert "77,8" in html and "1\u202f288" in html and "77.8" not in html
+    assert french_table(table).data["Part publiée (%)"].iloc[0] == 77.78

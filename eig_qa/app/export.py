@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from eig_qa.app.figure_answer import FigureLead, adds_to_figures, document_of, figure_lead, stated_in_document
-from eig_qa.app.formatting import format_number as format_number  # the statistics page imports it from here
 from eig_qa.app.formatting import with_unit
 
 if TYPE_CHECKING:

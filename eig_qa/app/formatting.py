@@ -21,3 +21,8 @@ def with_unit(value: object, unit: str | None) -> str:
         return format_number(value)
     return format_number(value) + (NARROW_SPACE if unit == "%" else " ") + unit
 
+
+
+def french_table(table):
+    """A DataFrame shown with French numbers ("77,8", "1 288") but still sorted by its values (a pandas Styler)."""
+    return table.style.format(decimal=",", thousands=NARROW_SPACE, precision=1)
