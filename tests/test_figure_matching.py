@@ -295,3 +295,9 @@ def test_the_promotion_filter_narrows_the_figures_and_says_so(data):
     # Numbers stated in the documents are left out under the filter.
     stated = figures_for_question("Combien de défis au total ?", data, PASSAGES, promotions=["1"])
     assert [figure.value for figure in stated] == [2, "Alpha, Beta"]
+
+
+@pytest.mark.parametrize("question", ["Combien de temps dure un défi ?", "Combien de temps durent les défis ?"])
+def test_how_long_is_answered_by_a_duration_not_a_count_of_durations(real_data, question):
+    figures = figures_for_question(question, real_data, [])
+    assert figures and figures[0].unit == "mois" and figures[0].value == 10

@@ -27,6 +27,7 @@ _SUM = re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b")
 _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(rf"\b(?:le|la|les|du|au) moins (?:de|d|souvent|{_POPULAR})\b|\ble plus petit nombre\b")
+_DISTINCT = re.compile(r"\b(?:differente?s?|distincte?s?)\b")
 _DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
 _SEVERAL = re.compile(
     rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
@@ -259,6 +260,8 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
         return None  # "le nombre maximum de …" asks for an extreme this reading did not find
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
     measure = _measure(subject, operation, text)
+    if measure == "duration_months" and operation == "count" and group is None and not _DISTINCT.search(text):
+        operation = "median"  # "combien de temps dure un défi ?" asks how long, not how many distinct durations
     filters = _base_filters(legacy, data, text) + _size_filters(text, measure)
     several = _SEVERAL.search(text)
     least = _number(several.group(1) or several.group(2) or "2") if several else None
