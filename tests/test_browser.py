@@ -138,7 +138,8 @@ def test_a_long_paste_is_cut_with_a_note_and_a_passage_is_shown_in_its_page(page
 
     # "Voir dans le document" on the first cited PDF passage of the last answer: the page as an image.
     last = page.get_by_test_id("stChatMessage").last
-    last.get_by_text("Voir dans le document").first.click()
+    # The toggle of the first cited passage that is shown unfolded (passages without a highlight stay folded).
+    last.get_by_text("Voir dans le document").filter(visible=True).first.click()
     image = last.get_by_test_id("stImage").locator("img").first
     image.wait_for(timeout=ANSWER_MS)
     image.scroll_into_view_if_needed()

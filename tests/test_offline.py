@@ -166,8 +166,11 @@ def test_other_bad_settings_are_refused_in_french(variable, value, message):
 
 
 def test_default_settings_stay_valid():
+    from eig_qa.config import default_corpus_dir
+
     settings = load_settings({})
-    assert settings.corpus_dir == PROJECT_ROOT / "corpus" and settings.index_dir == PROJECT_ROOT / "index"
+    assert settings.corpus_dir == default_corpus_dir() and settings.index_dir == PROJECT_ROOT / "index"
+    assert settings.corpus_dir in (PROJECT_ROOT / "corpus", PROJECT_ROOT.parent / "shared" / "corpus")
 
 
 def test_the_command_line_reports_a_bad_path_without_traceback(tmp_path, monkeypatch, capsys):
