@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -33,7 +34,8 @@ QUESTIONS = [
     "Combien de défis en 2017 ?", "Combien de défis en 2035 ?", "Combien de défis en 1999 ?",
     "Combien de défis entre 2017 et 2019 ?", "Combien de défis ont duré six mois ?",
     "Combien de défis ont duré douze mois ?", "Combien de défis ont duré onze mois ?",
-    "Combien de défis ont duré 10 mois ?", "Combien de défis ont duré un an ?", "Combien de défis ont duré treize mois ?",
+    "Combien de défis ont duré 10 mois ?", "Combien de défis ont duré un an ?",
+    "Combien de défis ont duré treize mois ?",
     "Combien de défis ont duré plus de neuf mois ?", "Combien de défis ont duré ni dix ni douze mois ?",
     "Combien de défis ont au moins trois EIG ?", "Combien de défis ont plus de deux mentors ?",
     "Combien de défis ont cinq EIG ou plus ?", "Combien de défis ont quatre compétences ?",
@@ -45,6 +47,17 @@ QUESTIONS = [
 ]
 
 
+def _plain(value: object) -> object:
+    """A value as JSON, sets sorted so that the comparison does not hang on hash order."""
+    if dataclasses.is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def behaviour() -> dict:
     """What each place makes of its inputs: analyzer words, follow-up rewrites, figure queries on the fixture."""
     data = load_structured_data(FIXTURES)
@@ -53,8 +66,8 @@ def behaviour() -> dict:
         "words": {text: words(text) for text in WORDS},
         "follow_ups": {text: rewrite_follow_up(text, ["Combien de défis dans la promotion 1 en 2018 ?"])
                        for text in FOLLOW_UPS},
-        "figures": {question: [repr(p.query), repr(p.attempted), list(p.not_understood), p.asks_figure,
-                               repr(p.legacy.selection if p.legacy else None)] for question, p in parsed.items()},
+        "figures": {question: _plain([p.query, p.attempted, p.not_understood, p.asks_figure,
+                                      p.legacy.selection if p.legacy else None]) for question, p in parsed.items()},
     }
 
 
