@@ -22,3 +22,37 @@ def fold_accents(text: str) -> str:
 def fold_in_place(text: str) -> str:
     """Lowercase without accents and with plain apostrophes, one character per character, so offsets still apply."""
     return "".join(unicodedata.normalize("NFKD", char.lower())[:1] or char for char in text.replace("’", "'"))
+
+
+# Folded number words up to twelve: questions on the programme name months (6 to 12), promotions (1 to 6) and team
+# sizes in words; each place asks for the range it reads. text2num 3.1 was measured instead: it leaves "première",
+# "seconde" and "deux premières" alone by default and, with threshold 0, turns every article "un"/"une" into "1".
+_CARDINALS = ("un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
+_ORDINALS = ("premiere", "deuxieme", "troisieme", "quatrieme", "cinquieme", "sixieme", "septieme", "huitieme",
+             "neuvieme", "dixieme", "onzieme", "douzieme")
+# "3e", "1re", "2eme" after accent folding.
+ORDINAL_SUFFIX = r"(?:e|eme|ere|er|re)"
+# A year as documents and questions write them (1900 to 2099).
+YEAR = r"(?:19|20)\d\d"
+
+
+def number_words(low: int = 1, high: int = len(_CARDINALS)) -> dict[str, int]:
+    """Folded cardinal words from low to high with their value; "une" stands beside "un"."""
+    words = {}
+    for value, word in enumerate(_CARDINALS, start=1):
+        if low <= value <= high:
+            words[word] = value
+            if word == "un":
+                words["une"] = 1
+    return words
+
+
+def ordinal_words(low: int = 1, high: int = len(_ORDINALS)) -> dict[str, int]:
+    """Folded feminine ordinal words from low to high with their rank; "seconde" stands beside "deuxieme"."""
+    words = {}
+    for rank, word in enumerate(_ORDINALS, start=1):
+        if low <= rank <= high:
+            words[word] = rank
+            if rank == 2:
+                words["seconde"] = 2
+    return words

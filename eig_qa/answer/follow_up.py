@@ -6,18 +6,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from eig_qa.french import fold_in_place
+from eig_qa.french import ORDINAL_SUFFIX, fold_in_place, ordinal_words
 
 # A follow-up is short: "et pour la promotion 4 ?", "qui les portait ?".
 _MAX_FOLLOW_UP_WORDS = 8
 
-_ORDINALS = {"premiere": "1", "deuxieme": "2", "seconde": "2", "troisieme": "3", "quatrieme": "4",
-             "cinquieme": "5", "sixieme": "6"}
+_ORDINALS = {word: str(rank) for word, rank in ordinal_words(1, 6).items()}
 # Patterns run on folded text (lowercase, no accents, same length as the original).
 _PROMOTION = re.compile(
     r"\b(?:promo(?:tion)?s?\s+(?:eig\s*-?\s*)?(?P<number>\d)"
     r"|eig\s*-?\s*(?P<eig>\d)"
-    r"|(?P<ordinal_number>\d)\s*(?:e|eme|ere|re|er)\s+promo(?:tion)?"
+    rf"|(?P<ordinal_number>\d)\s*{ORDINAL_SUFFIX}\s+promo(?:tion)?"
     r"|(?P<ordinal>" + "|".join(_ORDINALS) + r")\s+promo(?:tion)?"
     r"|(?:promo(?:tion)?\s+)?(?P<dig>dig))\b"
 )

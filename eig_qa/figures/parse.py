@@ -11,11 +11,9 @@ from eig_qa.figures import recognise as rec
 from eig_qa.figures.data import StructuredData, fold
 from eig_qa.figures.query import Filter, Query
 from eig_qa.figures.recognise import _PROMO, _SKILLS, _parse, _Query
+from eig_qa.french import number_words
 
-_NUMBERS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
-    "dix": 10, "onze": 11, "douze": 12,
-}
+_NUMBERS = number_words(1, 12)
 _NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
 _TEAMS = {"binome": 2, "binomes": 2, "trinome": 3, "trinomes": 3, "solo": 1, "seul": 1, "seule": 1}
 _PER_DEFI = r"\b(?:par|dans un|d un|pour un) defi\b"

@@ -13,22 +13,20 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from eig_qa.figures.data import StructuredData, clean, fold
+from eig_qa.french import ORDINAL_SUFFIX, number_words, ordinal_words
 
 _PROMO = r"promo(?:tion)?s?"
-_ORDINAL_WORDS = {
-    "premiere": "1", "deuxieme": "2", "seconde": "2", "troisieme": "3",
-    "quatrieme": "4", "cinquieme": "5", "sixieme": "6",
-}
-_NUMBER_WORDS = {"six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12}
+_ORDINAL_WORDS = {word: str(rank) for word, rank in ordinal_words(1, 6).items()}
+_NUMBER_WORDS = number_words(6, 12)  # months of a défi
 
 _PROMOTION_SPAN = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?|eig ?)([1-9]) (a|au|et) (?:{_PROMO} )?(?:eig ?)?([1-9])\b")
 _PROMOTION_NUMBER = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?(?:n |no |numero )?|eig ?)([1-9])\b")
-_PROMOTION_ORDINAL = re.compile(rf"\b(?:(\d)(?:e|eme|ere|er|re)|({'|'.join(_ORDINAL_WORDS)})) {_PROMO}\b")
+_PROMOTION_ORDINAL = re.compile(rf"\b(?:(\d){ORDINAL_SUFFIX}|({'|'.join(_ORDINAL_WORDS)})) {_PROMO}\b")
 _PROMOTION_YEAR = re.compile(rf"\b{_PROMO} (?:de |d |eig )?(20\d\d)\b")
-_FIRST_PROMOTIONS = re.compile(rf"\b(deux|trois|quatre) premieres? {_PROMO}\b")
-_COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4}
-_PROMOTION_WORD = re.compile(rf"\b{_PROMO} (?:eig )?(un|une|deux|trois|quatre|cinq|six)\b")
-_WORD_NUMBERS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6"}
+_COUNT_WORDS = number_words(2, 4)  # "les trois premières promotions"
+_FIRST_PROMOTIONS = re.compile(rf"\b({'|'.join(_COUNT_WORDS)}) premieres? {_PROMO}\b")
+_WORD_NUMBERS = {word: str(value) for word, value in number_words(1, 6).items()}  # "promo trois"
+_PROMOTION_WORD = re.compile(rf"\b{_PROMO} (?:eig )?({'|'.join(_WORD_NUMBERS)})\b")
 # "DIG compris", "y compris les DIG": every promotion, no filter.
 _DIG_INCLUDED = re.compile(
     r"\b(?:y compris|inclus|incluant|en comptant) (?:les |des )?(?:defis |designers )?dig\b|\bdig (?:compris|inclus)\b"

@@ -8,7 +8,7 @@ import re
 import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
-from eig_qa.french import fold_accents
+from eig_qa.french import fold_accents, ordinal_words
 
 # Bump when analyze() changes: indexes built with another version are stale.
 ANALYZER_VERSION = 5
@@ -40,9 +40,9 @@ _INVERTED_PRONOUNS = {"il", "ils", "elle", "elles", "on", "ce", "je", "tu", "nou
 _ABBREVIATIONS = {"promo": "promotion", "promos": "promotions", "dispo": "disposition", "nb": "nombre",
                   "appli": "application", "infos": "informations", "info": "information", "admin": "administration"}
 
-# "la troisième promotion" is "la promotion 3" ("premier" and "second" are left alone: too often not a rank).
-_ORDINALS = {f"{stem}ieme": str(rank) for rank, stem in enumerate(
-    ["deux", "trois", "quatr", "cinqu", "six", "sept", "huit", "neuv", "dix"], start=2)}
+# "la troisième promotion" is "la promotion 3" ("premier" and "second" are left alone: too often not a rank, and
+# only words in "-ième" are looked up).
+_ORDINALS = {word: str(rank) for word, rank in ordinal_words(2, 10).items()}
 _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:ème|eme|e|ère|ere|er|re|nde|nd)\b", re.IGNORECASE)  # "3e", "1re", "2nd"
 
 
