@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from eig_qa.french import YEAR as _YEAR_DIGITS
 from eig_qa.french import fold_accents
 from eig_qa.search.analyzer import analyze, term_set
 
@@ -16,9 +17,9 @@ NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|pro
                               r"cout|budget|duree|age|somme|prix|financement|maximum|minimum)\b")
 DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusqu|periode|echeance)\b")
 # A number that is not just a year ("500 euros", "12 défis", "41%"), and dates or deadline wording.
-NUMBER = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d+")
+NUMBER = re.compile(rf"(?<![\d,.])(?!{_YEAR_DIGITS}\b)\d+")
 YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 DATE = re.compile(rf"\b({_MONTHS}|jusqu(?:'|’)?au|avant le|au plus tard)\b")
 MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
@@ -37,15 +38,15 @@ _DURATION = re.compile(rf"\b{_TIME_UNIT}\b")
 _UNIT_NEXT = re.compile(rf"\s*{_TIME_UNIT}\b")
 # A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
 # nor a time ("23h59"), or a French number or share word.
-_COUNT = re.compile(r"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!(?:19|20)\d\d\b)"
+_COUNT = re.compile(rf"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!{_YEAR_DIGITS}\b)"
                     r"(?P<digits>\d+(?:[  \u202f]\d{3})*(?:[,.]\d+)?)(?!\d)"
                     rf"(?!(?:e|eme|er|ere|re|nde?)\b|(?:er)?\s*(?:{_MONTHS}|h\d|h\b))"
                     r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
                     r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
                     r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
 _DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
-_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>(?:19|20)\d\d)\s+"
-                         rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>(?:19|20)\d\d)\b")
+_YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>{_YEAR_DIGITS})\s+"
+                         rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>{_YEAR_DIGITS})\b")
 _CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
 _MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
                              rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")

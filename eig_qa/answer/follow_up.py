@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from eig_qa.french import ORDINAL_SUFFIX, fold_in_place, ordinal_words
+from eig_qa.french import ORDINAL_SUFFIX, YEAR, fold_in_place, ordinal_words
 
 # A follow-up is short: "et pour la promotion 4 ?", "qui les portait ?".
 _MAX_FOLLOW_UP_WORDS = 8
@@ -20,7 +20,7 @@ _PROMOTION = re.compile(
     r"|(?P<ordinal>" + "|".join(_ORDINALS) + r")\s+promo(?:tion)?"
     r"|(?:promo(?:tion)?\s+)?(?P<dig>dig))\b"
 )
-_YEAR = re.compile(r"\b(20[12]\d)\b")
+_YEAR = re.compile(rf"\b({YEAR})\b")
 # What a question is about, with the article that goes before it in the singular.
 _TOPICS = (
     (r"defis?", "le"),

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from eig_qa.errors import DataError
-from eig_qa.french import fold_accents, plain_apostrophes
+from eig_qa.french import YEAR, fold_accents, plain_apostrophes
 
 DEFIS_FILE, PEOPLE_FILE, PROMOS_FILE = "defis.yml", "personnes.yml", "promos.yml"
 DATA_FILES = (DEFIS_FILE, PEOPLE_FILE, PROMOS_FILE)
@@ -150,7 +150,7 @@ def promotion_code(value: Any) -> str:
 def _promotions(entries: dict[str, dict]) -> pd.DataFrame:
     rows = []
     for name, fields in entries.items():
-        year = re.search(r"\b(19|20)\d\d\b", str(fields["class"]))
+        year = re.search(rf"\b{YEAR}\b", str(fields["class"]))
         if not year:
             raise DataError(
                 f"data/{PROMOS_FILE} : la classe de « {name} » ({fields['class']!r}) ne contient pas d'année ; "

@@ -11,7 +11,7 @@ from eig_qa.figures import recognise as rec
 from eig_qa.figures.data import StructuredData, fold
 from eig_qa.figures.query import Filter, Query
 from eig_qa.figures.recognise import _PROMO, _SKILLS, _parse, _Query
-from eig_qa.french import number_words
+from eig_qa.french import YEAR, number_words
 
 _NUMBERS = number_words(1, 12)
 _NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
@@ -50,7 +50,7 @@ _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
 _TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
-_YEAR_RANGE = re.compile(r"\b(?:entre|de) (20\d\d) (?:et|a) (20\d\d)\b")
+_YEAR_RANGE = re.compile(rf"\b(?:entre|de) ({YEAR}) (?:et|a) ({YEAR})\b")
 _CODE_WORDS = re.compile(r"\b(?:du |le |leur |son )?code (?:open source|ouvert|libre|publie)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
 _WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")

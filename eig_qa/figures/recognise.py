@@ -13,7 +13,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from eig_qa.figures.data import StructuredData, clean, fold
-from eig_qa.french import ORDINAL_SUFFIX, number_words, ordinal_words
+from eig_qa.french import ORDINAL_SUFFIX, YEAR, number_words, ordinal_words
 
 _PROMO = r"promo(?:tion)?s?"
 _ORDINAL_WORDS = {word: str(rank) for word, rank in ordinal_words(1, 6).items()}
@@ -22,7 +22,7 @@ _NUMBER_WORDS = number_words(6, 12)  # months of a défi
 _PROMOTION_SPAN = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?|eig ?)([1-9]) (a|au|et) (?:{_PROMO} )?(?:eig ?)?([1-9])\b")
 _PROMOTION_NUMBER = re.compile(rf"\b(?:{_PROMO} (?:eig ?)?(?:n |no |numero )?|eig ?)([1-9])\b")
 _PROMOTION_ORDINAL = re.compile(rf"\b(?:(\d){ORDINAL_SUFFIX}|({'|'.join(_ORDINAL_WORDS)})) {_PROMO}\b")
-_PROMOTION_YEAR = re.compile(rf"\b{_PROMO} (?:de |d |eig )?(20\d\d)\b")
+_PROMOTION_YEAR = re.compile(rf"\b{_PROMO} (?:de |d |eig )?({YEAR})\b")
 _COUNT_WORDS = number_words(2, 4)  # "les trois premières promotions"
 _FIRST_PROMOTIONS = re.compile(rf"\b({'|'.join(_COUNT_WORDS)}) premieres? {_PROMO}\b")
 _WORD_NUMBERS = {word: str(value) for word, value in number_words(1, 6).items()}  # "promo trois"
@@ -36,7 +36,7 @@ _EIG_AND_DIG = re.compile(
     r"\b(?:eig|entrepreneurs? d interet general)\b(?! ?\d)(?: \w+){0,3}? (?:ou|et) (?:\w+ ){0,3}?dig\b"
 )
 _DIG = re.compile(r"\bdesign(?:er|euse)s? (?:dig|d interet general)\b|\bdig\b")
-_YEAR = re.compile(r"\b(20[0-3]\d)\b")
+_YEAR = re.compile(rf"\b({YEAR})\b")
 _DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une annee)\b")
 # The programme's hosts are context, not the administration asked about.
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
