@@ -11,9 +11,12 @@ from eig_qa.figures import catalogue as fig
 from eig_qa.figures.catalogue import Figure
 from eig_qa.figures.data import StructuredData, fold
 from eig_qa.figures.engine import defi_facts, engine, run_query
+from eig_qa.figures.lexicon import data_lexicon
 from eig_qa.figures.parse import parse_question
+from eig_qa.figures.promotions import find_promotions
 from eig_qa.figures.query import Filter, Query, QueryError
-from eig_qa.figures.recognise import _ASPECTS, _YEAR, ALL, _lexicon, _promotions, _Query
+from eig_qa.figures.question_words import ASPECTS
+from eig_qa.figures.recognise import ALL, QUESTION_YEAR, _Query
 
 MAX_PUBLISHED = 3
 MAX_LISTED = 10  # a count comes with the names counted when there are this few
@@ -23,7 +26,7 @@ def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]
     """Figures that put a count in context: the exact administration label, the names when few, without DIG."""
     extra = []
     count = query.operation == "count" and query.group_by is None
-    labels = _lexicon(data).administration_labels
+    labels = data_lexicon(data).administration_labels
     for condition in query.filters:
         if count and condition.field == "administration" and condition.op == "contains" and \
                 condition.values[0] in labels:
@@ -43,7 +46,7 @@ def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]
 
 def _defi_facts(legacy: _Query, data: StructuredData) -> list[Figure]:
     """A named défi's own facts, only those the question asks about."""
-    aspects = tuple(aspect for aspect, pattern in _ASPECTS.items() if re.search(rf"\b(?:{pattern})\b", legacy.text))
+    aspects = tuple(aspect for aspect, pattern in ASPECTS.items() if re.search(rf"\b(?:{pattern})\b", legacy.text))
     names = sorted(legacy.selection.defis, key=fold)[:2]
     return [figure for name in names for figure in defi_facts(data, name, aspects)] if aspects else []
 
@@ -58,8 +61,8 @@ def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], 
     kept = []
     for figure in fig.published_figures(passages):
         # The sentence names its promotion, or else the document's title does ("Bootcamp EIG 3").
-        codes = _promotions(fold(figure.label), data)[0] or _promotions(fold(figure.scope), data)[0]
-        years = set(_YEAR.findall(fold(figure.label)))
+        codes = find_promotions(fold(figure.label), data)[0] or find_promotions(fold(figure.scope), data)[0]
+        years = set(QUESTION_YEAR.findall(fold(figure.label)))
         if fig.figure_topic(figure) in topics and codes == set(selection.promotions) and years == wanted_years:
             kept.append(figure)
     return kept[:MAX_PUBLISHED]

@@ -7,21 +7,28 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from eig_qa.figures import recognise as rec
+from eig_qa.figures import question_words
 from eig_qa.figures.data import StructuredData, fold
+from eig_qa.figures.lexicon import data_lexicon
 from eig_qa.figures.query import Filter, Query
-from eig_qa.figures.recognise import _PROMO, _SKILLS, _parse, _Query
+from eig_qa.figures.recognise import DURATION, _parse, _Query
 from eig_qa.french import YEAR, number_words
 
 _NUMBERS = number_words(1, 12)
 _NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
 _TEAMS = {"binome": 2, "binomes": 2, "trinome": 3, "trinomes": 3, "solo": 1, "seul": 1, "seule": 1}
 _PER_DEFI = r"\b(?:par|dans un|d un|pour un) defi\b"
-_MEAN = re.compile(r"\b(?:moyen|moyenne|moyennes|moyens)\b")
-_MEDIAN = re.compile(r"\bmedian(?:e|es|s)?\b")
-_MAX = re.compile(r"\b(?:maximum|maximale?|max|plus longu?e?s?|plus grande?s?)\b")
-_MIN = re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b")
-_SUM = re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b")
+# Operations named by one word, in the order they are tried.
+_AGGREGATES = {
+    "mean": re.compile(r"\b(?:moyen|moyenne|moyennes|moyens)\b"),
+    "median": re.compile(r"\bmedian(?:e|es|s)?\b"),
+    "sum": re.compile(r"\b(?:somme|cumule?e?s?|additionne)\b"),
+}
+# An extreme value, the largest tried first.
+_EXTREMES = {
+    "max": re.compile(r"\b(?:maximum|maximale?|max|plus longu?e?s?|plus grande?s?)\b"),
+    "min": re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b"),
+}
 _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(rf"\b(?:le|la|les|du|au) moins (?:de|d|souvent|{_POPULAR})\b|\ble plus petit nombre\b")
@@ -79,16 +86,22 @@ def _number(word: str) -> int:
     return int(_NUMBERS.get(word, word))
 
 
+def _extreme(text: str) -> str | None:
+    """"max" or "min" when the question asks for an extreme value."""
+    return next((extreme for extreme, pattern in _EXTREMES.items() if pattern.search(text)), None)
+
+
 def _promotion_order(text: str, codes: frozenset[str]) -> list[str]:
     """Promotion codes in the order the question names them ("promo 4 … promo 3")."""
-    found = re.findall(rf"\b(?:{_PROMO} (?:eig ?)?|eig ?)([1-9])\b|\b(dig)\b", text)
+    found = re.findall(rf"\b(?:{question_words.PROMO} (?:eig ?)?|eig ?)([1-9])\b|\b(dig)\b", text)
     ordered = [number or dig for number, dig in found]
     return [code for code in dict.fromkeys(ordered) if code in codes]
 
 
 def _skills_filter(text: str, known: set[str]) -> Filter | None:
     """Every skill the question names; « et » asks for all of them, « ou » for any."""
-    found = [key for key, pattern in _SKILLS.items() if key in known and re.search(rf"\b(?:{pattern})\b", text)]
+    found = [key for key, pattern in question_words.SKILLS.items()
+             if key in known and re.search(rf"\b(?:{pattern})\b", text)]
     if not found:
         return None
     both = len(found) > 1 and re.search(r"\bet\b", text) and not re.search(r"\bou\b", text)
@@ -130,7 +143,7 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
     if selection.defis:
         filters.append(Filter("name", "in", tuple(sorted(selection.defis))))
     if selection.promotions:
-        every_eig = {code for code in rec._lexicon(data).promotions if code != "dig"}
+        every_eig = {code for code in data_lexicon(data).promotions if code != "dig"}
         if set(selection.promotions) == every_eig and len(every_eig) > 1:
             filters.append(Filter("promotion", "not_in", ("dig",)))
         else:
@@ -145,7 +158,7 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
         filters.append(Filter("administration", "contains", (selection.administration,)))
     if selection.city:
         filters.append(Filter("city", "in", (selection.city,)))
-    skills = _skills_filter(text, rec._lexicon(data).skills)
+    skills = _skills_filter(text, data_lexicon(data).skills)
     if skills:
         filters.append(skills)
     duration = _duration_filter(text, selection.duration_months)
@@ -165,13 +178,13 @@ def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str
         return "difference"
     if legacy.share:
         return "share"
-    for pattern, operation in ((_MEAN, "mean"), (_MEDIAN, "median"), (_SUM, "sum")):
+    for operation, pattern in _AGGREGATES.items():
         if pattern.search(text):
             return operation
-    if _MOST.search(text) or _LEAST.search(text) or (rec._RANKING.search(text) and legacy.asked in _GROUPS):
+    if _MOST.search(text) or _LEAST.search(text) or (question_words.RANKING.search(text) and legacy.asked in _GROUPS):
         return "argmin" if _LEAST.search(text) or re.search(r"\bmoins\b", text) else "argmax"
-    if re.search(r"\b(?:duree|durees)\b|" + _PER_DEFI, text) and (_MAX.search(text) or _MIN.search(text)):
-        return "max" if _MAX.search(text) else "min"  # "durée maximale", "nombre maximum d'EIG dans un défi"
+    if re.search(r"\b(?:duree|durees)\b|" + _PER_DEFI, text) and _extreme(text):
+        return _extreme(text)  # "durée maximale", "nombre maximum d'EIG dans un défi"
     if has_group or legacy.count:
         return "count"
     if _LIST.search(text) or legacy.asked:
@@ -187,7 +200,7 @@ def _people_query(legacy: _Query, data: StructuredData, text: str, operation: st
     elif legacy.counted == "mentors" or re.search(r"\bmentors?\b", text):
         filters.append(Filter("profile_key", "in", ("mentor",)))
     label = _PROFILE_LABEL.search(text)
-    known = rec._lexicon(data).profiles
+    known = data_lexicon(data).profiles
     if label and fold(label.group(1).split()[0]) in known:
         filters = [Filter("profile", "in", (known[fold(label.group(1).split()[0])],))]
     if legacy.selection.year is not None:
@@ -254,7 +267,7 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     handled, special = _special(legacy, data, text, question, operation)
     if handled:
         return special
-    if operation == "count" and group is None and (_MAX.search(text) or _MIN.search(text)):
+    if operation == "count" and group is None and _extreme(text):
         return None  # "le nombre maximum de …" asks for an extreme this reading did not find
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
     measure = _measure(subject, operation, text)
@@ -356,10 +369,10 @@ def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
     # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
     rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _TEAM, _YEAR_RANGE, _WITHOUT_CODE, _CODE,
-             _CODE_WORDS, _LONGEST, _MOST, _LEAST, rec._SUBJECT, rec._COUNT, rec._SHARE, rec._RANKING, rec._ASK,
-             rec._PER, rec._BREAKDOWN, rec._DURATION, rec._DIRECTORY, _MEAN, _MEDIAN, _MAX, _MIN, _SUM, _DIFFERENCE,
-             _PEOPLE_FILE, _WEBSITE)
-    words = [rec._SOURCE_CODE, *_SKILLS.values(), *rec._PROFILES.values(), *rec._ASPECTS.values(), *sorted(set(names))]
+             _CODE_WORDS, _LONGEST, _MOST, _LEAST, *question_words.INTENTS, DURATION, *_AGGREGATES.values(),
+             *_EXTREMES.values(), _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
+    words = [question_words.SOURCE_CODE, *question_words.SKILLS.values(), *question_words.PROFILES.values(),
+             *question_words.ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))
 
 
@@ -367,7 +380,7 @@ def leftover_words(text: str, patterns: tuple[re.Pattern, ...]) -> list[str]:
     """The words of a question that no rule understood: what it asks that the query would miss."""
     for pattern in patterns:
         text = pattern.sub(" ", text)
-    return [word for word in text.split() if word not in rec.FILLER and not word.isdigit() and len(word) > 1]
+    return [word for word in text.split() if word not in question_words.FILLER and not word.isdigit() and len(word) > 1]
 
 
 def _directory_profile(text: str, data: StructuredData) -> bool:
@@ -375,6 +388,6 @@ def _directory_profile(text: str, data: StructuredData) -> bool:
     label = _PROFILE_LABEL.search(text)
     if not label:
         return False
-    profiles = rec._lexicon(data).profiles
+    profiles = data_lexicon(data).profiles
     word = fold(label.group(1).split()[0])
-    return word in profiles and not any(re.fullmatch(pattern, word) for pattern in rec._PROFILES.values())
+    return word in profiles and not any(re.fullmatch(pattern, word) for pattern in question_words.PROFILES.values())
