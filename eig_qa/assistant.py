@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from eig_qa.answer.answering import NOT_FOUND, NOT_FOUND_FIGURES, AbstentionRule, Answer, build_answer
+from eig_qa.answer.definitions import with_defining_passages
 from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
 from eig_qa.answer.question_match import question_entries, with_matching_entry
@@ -122,7 +123,8 @@ class Assistant:
         passages = self.retriever.passages
         entries = [entry for entry in self.entries
                    if filters is None or all(filters.allows(passages[i]) for i in entry.passage_ids)]
-        return with_matching_entry(profile, retrieval, entries, passages)
+        retrieval = with_matching_entry(profile, retrieval, entries, passages)
+        return with_defining_passages(profile, retrieval, passages, self.retriever.acronyms)
 
     def _answer(self, text: str, k: int | None, filters: SearchFilters | None,
                 promotions: Sequence[str] = ()) -> Answer:

@@ -51,6 +51,15 @@ _CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
 _MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
                              rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
 _NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# Definition questions ("qu'est-ce que le programme EIG ?", "un mentor, c'est quoi ?") and their subject.
+_DEFINITION_QUESTION = re.compile(
+    r"^\W*(?:qu['’]?\s*est[- ]ce\s+qu(?:e\s+|['’]\s*)|c['’]?est\s+quoi\s+|que\s+(?:signifie|veut\s+dire|designe)\s+|"
+    r"a\s+quoi\s+sert\s+|definition\s+(?:de\s+|du\s+|des\s+|d['’]\s*)?)(?P<subject>[^?]+?)\s*\??\s*$"
+    r"|^\W*(?P<before>[^?,]+?)\s*,?\s+c['’]?est\s+quoi\b")
+# A sentence that defines its subject: a short head, then a defining verb ("Le programme EIG permet d'intégrer…").
+_DEFINING = re.compile(r"^\W*(?P<head>(?:\S+\s+){0,7}?\S+)\s+(?:est|sont|permet|permettent|vise|visent|a\s+pour|"
+                       r"ont\s+pour|consiste|consistent|designe|designent|propose|proposent|rassemble|"
+                       r"regroupe|accompagne|accompagnent)\b")
 Name = tuple[str, ...]  # the folded words of a name
 LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
 
@@ -67,6 +76,7 @@ class Expectation:
     duration: bool = False
     amount: bool = False
     names: tuple[Name, ...] = ()
+    defined: frozenset[str] = frozenset()  # the terms of what a definition question asks to define
 
     def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str],
                nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = (),
@@ -83,6 +93,8 @@ class Expectation:
         if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
             return False
         if self.duration and not _DURATION.search(sentence_folded):
+            return False
+        if self.defined and not _defines(sentence_folded, self.defined):
             return False
         return not self.amount or bool(MONEY.search(sentence_folded))
 
@@ -113,6 +125,26 @@ def _time_terms() -> frozenset[str]:
     return term_set("jour jours semaine semaines mois an ans année années heure heures")
 
 
+def defining_head(sentence_folded: str) -> tuple[str, ...]:
+    """The terms, in order, of what a sentence defines when it opens with a short head and a defining verb ("Un
+    mentor est…", "Le programme … permet…"); empty otherwise."""
+    match = _DEFINING.match(sentence_folded)
+    return tuple(analyze(match.group("head"))) if match else ()
+
+
+def _defines(sentence_folded: str, subject: frozenset[str]) -> bool:
+    """Whether a sentence opens with part of a subject ("Les mentors sont…", not "Plus de 90 % des mentors sont…")
+    and then a defining verb."""
+    head = defining_head(sentence_folded)
+    return bool(head) and head[0] in subject
+
+
+def _defined(folded_question: str) -> frozenset[str]:
+    """The terms of what a definition question asks to define; empty for other questions."""
+    match = _DEFINITION_QUESTION.match(folded_question)
+    return term_set(match.group("subject") or match.group("before")) if match else frozenset()
+
+
 def expectation(question: str) -> Expectation:
     """Read from the question what its answer must hold."""
     folded = fold_accents(question)
@@ -127,7 +159,8 @@ def expectation(question: str) -> Expectation:
         counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word)
     # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
-    return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question))
+    return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question),
+                       defined=_defined(folded))
 
 
 def multiword_names(text: str) -> tuple[Name, ...]:

@@ -74,7 +74,9 @@ class Retriever:
         self._embed_lock = threading.Lock()
         # How many passages hold each term: IDF weights of the answer, rare acronyms here.
         self.document_frequency = document_frequencies(index.lexical)
-        self._acronyms = _rare_acronyms(index, self.document_frequency, tuning)
+        # Every acronym the corpus defines, with its long form; only the rare ones expand questions.
+        self.acronyms = mine_acronyms(passage.text for passage in index.passages)
+        self._acronyms = _rare_acronyms(self.acronyms, self.document_frequency, len(index.passages), tuning)
 
     @property
     def passages(self) -> list[Passage]:
@@ -120,10 +122,11 @@ class Retriever:
         return np.array([filters.allows(passage) for passage in self.index.passages])
 
 
-def _rare_acronyms(index: StoredIndex, frequencies: dict[str, int], tuning: Tuning) -> dict[str, str]:
+def _rare_acronyms(acronyms: dict[str, str], frequencies: dict[str, int], passages: int,
+                   tuning: Tuning) -> dict[str, str]:
     """The acronyms the corpus defines and seldom uses, with their long forms."""
-    limit = max(tuning.rare_acronym_share * len(index.passages), tuning.rare_acronym_min)
-    return {acronym: form for acronym, form in mine_acronyms(passage.text for passage in index.passages).items()
+    limit = max(tuning.rare_acronym_share * passages, tuning.rare_acronym_min)
+    return {acronym: form for acronym, form in acronyms.items()
             if all(frequencies.get(term, 0) <= limit for term in analyze(acronym))}
 
 
