@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from eig_qa.ingest.documents import Section
+from eig_qa.ingest.records import DocumentRef, Section
 from eig_qa.ingest.sentences import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -15,16 +15,10 @@ CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True)
-class Passage:
+class Passage(DocumentRef):
     """A short span of a section, with everything needed to cite it."""
 
     id: int
-    source: str
-    page: int | None
-    title: str
-    date: str | None
-    kind: str | None
-    url: str | None
     heading: str | None
     text: str
     start: int
@@ -126,13 +120,8 @@ def chunk_sections(sections: Iterable[Section], max_chars: int = 1000) -> list[P
         for start, end in passage_spans(section.text, max_chars):
             passages.append(
                 Passage(
+                    **section.ref_fields(),
                     id=len(passages),
-                    source=section.source,
-                    page=section.page,
-                    title=section.title,
-                    date=section.date,
-                    kind=section.kind,
-                    url=section.url,
                     heading=_heading_at(section, start),
                     text=section.text[start:end],
                     start=start,
