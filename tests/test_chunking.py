@@ -1,7 +1,10 @@
+import json
+
 import pytest
 
 from eig_qa.ingest.chunking import Passage, chunk_sections, passage_spans
 from eig_qa.ingest.documents import Section
+from eig_qa.ingest.records import DocumentRef
 from eig_qa.ingest.sentences import split_sentences
 
 
@@ -79,3 +82,13 @@ def test_a_paragraph_announcing_a_list_stays_with_the_list():
     last = text[spans[-1][0]:spans[-1][1]]
     assert last.startswith("Les outils mis à disposition :") and "outil numéro 0" in last
     assert all(not text[start:end].rstrip().endswith(":") for start, end in spans)
+
+
+def test_section_and_passage_share_the_citation_fields():
+    section = Section(source="a.pdf", page=3, title="Guide", date="2020", kind="guide", url="https://x/a.pdf#page=3",
+                      text="Le programme dure dix mois.")
+    passage = chunk_sections([section])[0]
+    assert isinstance(section, DocumentRef) and isinstance(passage, DocumentRef)
+    assert passage.ref_fields() == section.ref_fields() == {
+        "source": "a.pdf", "page": 3, "title": "Guide", "date": "2020", "kind": "guide", "url": "https://x/a.pdf#page=3"}
+    assert Passage.from_dict(json.loads(json.dumps(passage.to_dict()))) == passage

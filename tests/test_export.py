@@ -35,10 +35,11 @@ URL = "https://entrepreneur-interet-general.etalab.gouv.fr/docs/AAP_EIG4.pdf#pag
 
 def make_turn(question: str = "Quelle est la date limite ?", understood_as: str | None = None) -> Turn:
     """A turn citing two passages, the first holding the answering sentence, with one key figure."""
-    cited = Passage(0, "documents/application/AAP_EIG4.pdf", 6, "Appel à projets EIG 4", "2019-11-05", "application",
-                    URL, None, PASSAGE_TEXT, 0, len(PASSAGE_TEXT))
-    other = Passage(1, "documents/blog/recap.md", None, "Récap [promo] *3*", "2019", "blog", None, None,
-                    "Un autre passage.", 0, 17)
+    cited = Passage(id=0, source="documents/application/AAP_EIG4.pdf", page=6, title="Appel à projets EIG 4",
+                    date="2019-11-05", kind="application", url=URL, heading=None, text=PASSAGE_TEXT, start=0,
+                    end=len(PASSAGE_TEXT))
+    other = Passage(id=1, source="documents/blog/recap.md", page=None, title="Récap [promo] *3*", date="2019",
+                    kind="blog", url=None, heading=None, text="Un autre passage.", start=0, end=17)
     start = PASSAGE_TEXT.index(ANSWER_SENTENCE)
     highlight = Highlight(0, start, start + len(ANSWER_SENTENCE), ANSWER_SENTENCE, 1.2)
     figure = Figure("Défis de la promotion 3", 15, "défis", "Promotion EIG 3 (2019)",

@@ -25,7 +25,8 @@ TEXT = "Le programme offre un tiers-lieu pour les 3 promotions. Les 32 EIG vont 
 
 
 def answer_with(figures, sentences=(), abstained=False, question="Combien de défis dans la promotion 3 ?"):
-    passage = Passage(0, "documents/blog/b.md", None, "Billet", "2019-04-12", "blog", None, None, TEXT, 0, len(TEXT))
+    passage = Passage(id=0, source="documents/blog/b.md", page=None, title="Billet", date="2019-04-12", kind="blog",
+                      url=None, heading=None, text=TEXT, start=0, end=len(TEXT))
     highlights = [Highlight(0, TEXT.index(sentence), TEXT.index(sentence) + len(sentence), sentence, 1.0)
                   for sentence in sentences]
     text = "Je ne trouve pas cela dans les documents." if abstained else " ".join(sentences)

@@ -16,7 +16,8 @@ PAGE = ("Le programme recrute des talents du numérique.\nLes candidatures sont 
 
 
 def passage(id_: int, text: str, start: int, source: str = "documents/blog/a.md", page: int | None = None) -> Passage:
-    return Passage(id_, source, page, "Billet", "2020-01-01", "blog", None, None, text, start, start + len(text))
+    return Passage(id=id_, source=source, page=page, title="Billet", date="2020-01-01", kind="blog", url=None,
+                   heading=None, text=text, start=start, end=start + len(text))
 
 
 def test_a_passage_is_found_whatever_the_spaces_hyphens_and_line_breaks():

@@ -11,7 +11,8 @@ from eig_qa.answer.expectation import LIST_ITEM
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
 from eig_qa.answer.scorer import LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import analyze, term_set
+from eig_qa.search.analyzer import analyze
+from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
@@ -112,7 +113,7 @@ def select_highlights(scored: Sequence[Highlight], threshold: float, limit: int 
 def absent_names(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ...]:
     """The question's numbers and names (capitalised words after its first) that passages and their headers all
     lack, as typed: "promotion 7" or "Espagne" asked, passages on other promotions or countries."""
-    present = frozenset().union(*(term_set(hit.passage.search_text()) for hit in hits))
+    present = frozenset().union(*(analysis_of(hit.passage).terms for hit in hits))
     return _typed(profile, lambda position, token, terms: (token[0].isdigit() or (position > 0 and token[0].isupper()))
                   and not terms & present)
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from eig_qa.french import YEAR as _YEAR_DIGITS
 from eig_qa.french import fold_accents
+from eig_qa.ingest.chunking import Name
 from eig_qa.search.analyzer import analyze, term_set
+from eig_qa.search.passage_analysis import multiword_names
 
 # Question types and the cues that an answering sentence tends to carry.
 NUMBER_QUESTION = re.compile(r"\b(combien|nombre|nb|montant|pourcentage|part|proportion|taux|salaire|remuneration|"
@@ -47,10 +49,6 @@ _COUNT = re.compile(rf"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )
 _DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
 _YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>{_YEAR_DIGITS})\s+"
                          rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>{_YEAR_DIGITS})\b")
-_CAPITALISED = r"[A-ZÀ-Ý][^\W_]*(?:-[^\W_]+)*"
-_MULTIWORD_NAME = re.compile(rf"\b(?!(?:Le|La|Les|Un|Une|Ce|Cette|Ces)\b){_CAPITALISED}"
-                             rf"(?:\s+(?:(?:for|of|de|du|des|la|le)\s+)?(?:d['’]|l['’])?{_CAPITALISED})+")
-_NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 # Definition questions ("qu'est-ce que le programme EIG ?", "un mentor, c'est quoi ?") and their subject.
 _DEFINITION_QUESTION = re.compile(
     r"^\W*(?:qu['’]?\s*est[- ]ce\s+qu(?:e\s+|['’]\s*)|c['’]?est\s+quoi\s+|que\s+(?:signifie|veut\s+dire|designe)\s+|"
@@ -60,7 +58,6 @@ _DEFINITION_QUESTION = re.compile(
 _DEFINING = re.compile(r"^\W*(?P<head>(?:\S+\s+){0,7}?\S+)\s+(?:est|sont|permet|permettent|vise|visent|a\s+pour|"
                        r"ont\s+pour|consiste|consistent|designe|designent|propose|proposent|rassemble|"
                        r"regroupe|accompagne|accompagnent)\b")
-Name = tuple[str, ...]  # the folded words of a name
 LIST_ITEM = re.compile(r"^(?:[-–•▪*]\s|\d{1,2}[.)]\s)")
 
 
@@ -161,20 +158,6 @@ def expectation(question: str) -> Expectation:
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
     return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question),
                        defined=_defined(folded))
-
-
-def multiword_names(text: str) -> tuple[Name, ...]:
-    """Names of two capitalised words or more ("Code for Canada", "Ministère de l'Intérieur"), as folded words, in
-    order."""
-    return tuple(name for _end, name in names_with_ends(text))
-
-
-@functools.lru_cache(maxsize=50_000)
-def names_with_ends(text: str) -> tuple[tuple[int, Name], ...]:
-    """Multi-word names with the offset where each ends; cached because the same passages and sentences come back
-    across questions."""
-    return tuple((match.end(), tuple(_NAME_WORD.findall(fold_accents(match.group(0)))))
-                 for match in _MULTIWORD_NAME.finditer(text))
 
 
 def _years_in_ranges(sentence_folded: str) -> frozenset[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -22,12 +21,11 @@ from eig_qa.answer.expectation import (
     YEAR_QUESTION,
     Expectation,
     expectation,
-    multiword_names,
-    names_with_ends,
 )
 from eig_qa.french import fold_accents
-from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import STOPWORDS, analyze, term_set, words
+from eig_qa.ingest.chunking import SentenceAnalysis
+from eig_qa.search.analyzer import analyze, term_set
+from eig_qa.search.passage_analysis import analysis_of, content_words
 from eig_qa.search.retrieval import Hit, Retrieval
 
 # In this order in the weights file; a model trained on other names is refused (scorer.py).
@@ -59,7 +57,6 @@ FEATURE_NAMES = (
     "question_match",  # fuzzy similarity of the question to the passage's heading phrased as a question
 )
 _LONG_SENTENCE = 350
-_URL = re.compile(r"https?://|www\.|\.(?:fr|com|org|io)/")
 _MIN_WORDS = 3  # shorter fragments (headings, page numbers) are not answers
 _COMPOUND = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
 _SAME_WORD = 80  # rapidfuzz ratio from which two words are the same but for a typo or an inflection
@@ -128,11 +125,6 @@ def coverage(sentence_terms: frozenset[str] | set[str], weights: Mapping[str, fl
     return sum(weight for term, weight in weights.items() if term in sentence_terms) / total
 
 
-def content_words(text: str) -> str:
-    """The folded words of a text without stop words, for fuzzy question matching."""
-    return " ".join(word for word in (fold_accents(token) for token in words(text)) if word not in STOPWORDS)
-
-
 def similarity(profile: QuestionProfile, other_content: str) -> float:
     """How much of a question another question asks (0-1): the IDF mass of its content words found among the
     other's, each word matched despite typos ("colectivité" for "collectivité"); a one-word question counts half."""
@@ -160,27 +152,13 @@ class Candidate:
     fits: bool
 
 
-@functools.lru_cache(maxsize=20_000)
-def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """The sentence offsets of a passage; cached because the same passages come back across questions."""
-    return tuple(sentence_spans(text))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _sentence_shape(sentence: str) -> tuple[str, float, float, float, bool] | None:
-    """Folded text, log length, letter share, URL, for sentences of three words or more (None otherwise);
-    cached because the same passages come back across questions."""
-    if len(words(sentence)) < _MIN_WORDS:
+def _sentence_shape(analysed: SentenceAnalysis, sentence: str) -> tuple[str, float, float, float, bool] | None:
+    """Folded text, log length, letter share, URL, for sentences of three words or more (None otherwise), from the
+    analysis stored in the index."""
+    if analysed.words < _MIN_WORDS:
         return None
-    letters = sum(char.isalpha() for char in sentence) / max(1, len(sentence.replace(" ", "")))
-    return fold_accents(sentence), math.log(len(sentence)), letters, float(bool(_URL.search(sentence))), \
+    return analysed.folded, math.log(len(sentence)), analysed.letters, float(analysed.url), \
         sentence.rstrip().endswith("?")
-
-
-@functools.lru_cache(maxsize=5_000)
-def _question_heading(heading: str) -> str | None:
-    """The content words of a heading phrased as a question (an FAQ entry), else None."""
-    return content_words(heading) if heading.rstrip().endswith("?") else None
 
 
 def _type_match(question_folded: str, sentence_folded: str) -> tuple[float, float]:
@@ -216,22 +194,23 @@ def _hit_candidates(profile: QuestionProfile, hit: Hit, hit_index: int, expected
     weights = profile.weights
     passage = hit.passage
     text = passage.text
+    analysis = analysis_of(passage)
     # What the whole passage is about: its title, heading and year ("2018" for a post of March 2018).
-    context = term_set(f"{passage.title} {passage.heading or ''} {(passage.date or '')[:4]}")
-    passage_terms = term_set(passage.search_text())
+    context = analysis.context
+    passage_terms = analysis.terms
     missing = max((weight for term, weight in weights.items() if term not in passage_terms
                    and term not in profile.asking), default=0.0)
-    heading_question = _question_heading(passage.heading) if passage.heading else None
+    heading_question = analysis.heading_question
     question_match = similarity(profile, heading_question) if heading_question else 0.0
     passage_values = (coverage(passage_terms, weights), coverage(context, weights), missing / heaviest,
                       shared[0])
-    spans = _sentence_spans(text)
-    sentence_terms = [term_set(text[start:end]) for start, end in spans]
-    heading_names = multiword_names(passage.heading or "") if expected.names else ()
+    spans = [(analysed.start, analysed.end) for analysed in analysis.sentences]
+    sentence_terms = [analysed.terms for analysed in analysis.sentences]
+    heading_names = analysis.heading_names if expected.names else ()
     found = []
     for position, (start, end) in enumerate(spans):
         sentence = text[start:end]
-        shape = _sentence_shape(sentence)
+        shape = _sentence_shape(analysis.sentences[position], sentence)
         if shape is None:
             continue
         folded, log_length, letters, url, interrogative = shape
@@ -240,10 +219,10 @@ def _hit_candidates(profile: QuestionProfile, hit: Hit, hit_index: int, expected
         neighbours = sentence_terms[max(0, position - 1) : position + 2]
         context_coverage = coverage(context.union(*neighbours), weights)
         # An earlier sentence or the heading names what the sentence is about ("Code for Canada … La province …").
-        names_so_far = heading_names + tuple(name for name_end, name in names_with_ends(text)
+        names_so_far = heading_names + tuple(name for name_end, name in analysis.names
                                              if name_end <= end) if expected.names else ()
         fits = expected.met_by(folded, terms, context, frozenset().union(*neighbours), names_so_far,
-                               multiword_names(sentence) if expected.names else ())
+                               analysis.sentences[position].names if expected.names else ())
         type_match, asks_type = _type_match(profile.folded, folded)
         after_question = position > 0 and text[spans[position - 1][0] : spans[position - 1][1]].rstrip().endswith("?")
         values = (coverage(terms, weights), context_coverage, passage_values[0], passage_values[1],

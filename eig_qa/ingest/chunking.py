@@ -3,41 +3,106 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
-from eig_qa.ingest.documents import Section
+from eig_qa.ingest.records import DocumentRef, Section
 from eig_qa.ingest.sentences import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Bump when passage boundaries change: indexes cut another way are stale.
 CHUNKER_VERSION = 3
 
+Name = tuple[str, ...]  # the folded words of a multi-word name: ("code", "for", "canada")
+
 
 @dataclass(frozen=True)
-class Passage:
-    """A short span of a section, with everything needed to cite it."""
+class SentenceAnalysis:
+    """One sentence of a passage as answering reads it: offsets in the passage, terms, names and shape."""
+
+    start: int
+    end: int
+    terms: frozenset[str]  # BM25 terms (search/analyzer.py)
+    names: tuple[Name, ...]  # multi-word names, in order
+    folded: str  # lowercase, accents stripped
+    words: int
+    letters: float  # share of letters among its characters other than spaces
+    url: bool  # holds a link
+
+    def to_row(self) -> list:
+        """A compact JSON form: the fields as a list, in order (a passage has a dozen sentences)."""
+        return [self.start, self.end, sorted(self.terms), _names_out(self.names), self.folded, self.words,
+                self.letters, self.url]
+
+    @classmethod
+    def from_row(cls, row: list) -> SentenceAnalysis:
+        """Read what to_row wrote."""
+        start, end, terms, names, folded, words, letters, url = row
+        return cls(start, end, _terms_in(terms), _names_in(names), folded, words, letters, url)
+
+
+@dataclass(frozen=True)
+class PassageAnalysis:
+    """What retrieval and answering read of a passage, computed once when the index is built
+    (search/passage_analysis.py) and stored with it."""
+
+    sentences: tuple[SentenceAnalysis, ...]
+    terms: frozenset[str]  # of the passage's search text (title, heading, year and body)
+    context: frozenset[str]  # of its title, heading and year alone
+    names: tuple[tuple[int, Name], ...]  # multi-word names of its text, each with the offset where it ends
+    heading_names: tuple[Name, ...]
+    heading_question: str | None  # content words of a heading phrased as a question (an FAQ entry)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready mapping (see from_dict)."""
+        return {"sentences": [sentence.to_row() for sentence in self.sentences], "terms": sorted(self.terms),
+                "context": sorted(self.context), "names": [[end, list(name)] for end, name in self.names],
+                "heading_names": _names_out(self.heading_names), "heading_question": self.heading_question}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PassageAnalysis:
+        """Read what to_dict wrote."""
+        return cls(tuple(SentenceAnalysis.from_row(row) for row in data["sentences"]), _terms_in(data["terms"]),
+                   _terms_in(data["context"]), tuple((end, tuple(name)) for end, name in data["names"]),
+                   _names_in(data["heading_names"]), data["heading_question"])
+
+
+def _terms_in(terms: list[str]) -> frozenset[str]:
+    # The same few thousand terms recur in every passage: one string each instead of one per occurrence.
+    return frozenset(map(sys.intern, terms))
+
+
+def _names_out(names: tuple[Name, ...]) -> list[list[str]]:
+    return [list(name) for name in names]
+
+
+def _names_in(names: list[list[str]]) -> tuple[Name, ...]:
+    return tuple(tuple(name) for name in names)
+
+
+@dataclass(frozen=True)
+class Passage(DocumentRef):
+    """A short span of a section, with everything needed to cite it and, once indexed, its analysis."""
 
     id: int
-    source: str
-    page: int | None
-    title: str
-    date: str | None
-    kind: str | None
-    url: str | None
     heading: str | None
     text: str
     start: int
     end: int
+    analysis: PassageAnalysis | None = None  # None until search/passage_analysis.py has analysed it
 
     def to_dict(self) -> dict:
         """Return a JSON-ready mapping of the fields."""
-        return asdict(self)
+        data = {item.name: getattr(self, item.name) for item in fields(self)}
+        data["analysis"] = self.analysis.to_dict() if self.analysis else None
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Passage:
         """Build a passage from `to_dict` output."""
-        return cls(**data)
+        analysis = data.get("analysis")
+        return cls(**{**data, "analysis": PassageAnalysis.from_dict(analysis) if analysis else None})
 
     def search_text(self) -> str:
         """Text matched by retrieval: title, heading, date and body, so that titles take part in matching."""
@@ -126,13 +191,8 @@ def chunk_sections(sections: Iterable[Section], max_chars: int = 1000) -> list[P
         for start, end in passage_spans(section.text, max_chars):
             passages.append(
                 Passage(
+                    **section.ref_fields(),
                     id=len(passages),
-                    source=section.source,
-                    page=section.page,
-                    title=section.title,
-                    date=section.date,
-                    kind=section.kind,
-                    url=section.url,
                     heading=_heading_at(section, start),
                     text=section.text[start:end],
                     start=start,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
-class Section:
-    """One readable unit of a document: a PDF page, a Markdown or text file, or a FAQ entry."""
+class DocumentRef:
+    """Where a text comes from, as a citation gives it: file, PDF page, title, date, kind and public link."""
 
     source: str
     page: int | None
@@ -15,6 +15,16 @@ class Section:
     date: str | None
     kind: str | None
     url: str | None
+
+    def ref_fields(self) -> dict[str, object]:
+        """The citation fields alone, to hand on to what is cut from this text."""
+        return {item.name: getattr(self, item.name) for item in fields(DocumentRef)}
+
+
+@dataclass(frozen=True)
+class Section(DocumentRef):
+    """One readable unit of a document: a PDF page, a Markdown or text file, or a FAQ entry."""
+
     text: str
     headings: tuple[tuple[int, str], ...] = ()
 

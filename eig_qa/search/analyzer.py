@@ -95,7 +95,6 @@ def analyze(text: str) -> list[str]:
     return terms
 
 
-@functools.lru_cache(maxsize=50_000)
 def term_set(text: str) -> frozenset[str]:
-    """The distinct terms of a text; cached because the same passages and sentences come back across questions."""
+    """The distinct terms of a text (a passage's are stored with it: search/passage_analysis.py)."""
     return frozenset(analyze(text))

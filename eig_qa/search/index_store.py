@@ -19,7 +19,11 @@ from eig_qa.ingest.chunking import Passage
 from eig_qa.search.lexical import load_lexical_index, save_lexical_index
 from eig_qa.search.topicality import TopicProfile
 
-FORMAT_VERSION = 2  # 2: topic.json
+FORMAT_VERSION = 3  # 2: topic.json; 3: each passage's analysis (search/passage_analysis.py) in passages.jsonl
+# What each format brought, said to whoever opens an older index (French).
+_FORMAT_CHANGES = {
+    3: "les phrases, les termes et les noms de chaque passage y sont désormais analysés une fois pour toutes",
+}
 POINTER_FILE = "CURRENT"
 _MANIFEST = "manifest.json"
 _PASSAGES = "passages.jsonl"
@@ -45,6 +49,7 @@ class IndexManifest:
     build_seconds: float = 0.0
     analyzer_version: int = 0
     chunker_version: int = 0
+    analysis_version: int = 0
     format_version: int = FORMAT_VERSION
 
 
@@ -66,6 +71,14 @@ def _write_text_atomically(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+
+
+def format_change(version: int) -> str:
+    """Why an index written in another format version is not read, in French."""
+    changes = [change for number, change in sorted(_FORMAT_CHANGES.items()) if version < number <= FORMAT_VERSION]
+    why = f" : {' ; '.join(changes)}" if changes else ""
+    return (f"L'index a été construit par une autre version d'eig-qa (format {version}, attendu "
+            f"{FORMAT_VERSION}{why}).")
 
 
 def current_folder(index_dir: Path) -> Path | None:
@@ -141,10 +154,7 @@ def load_index(index_dir: Path) -> StoredIndex:
     if manifest is None:
         raise IndexUnavailableError(f"L'index de {folder} est incomplet ou illisible. {REBUILD_HINT}")
     if manifest.format_version != FORMAT_VERSION:
-        raise IndexUnavailableError(
-            f"L'index a été construit par une autre version d'eig-qa (format {manifest.format_version}, "
-            f"attendu {FORMAT_VERSION}). {REBUILD_HINT}"
-        )
+        raise IndexUnavailableError(f"{format_change(manifest.format_version)} {REBUILD_HINT}")
     try:
         with open(folder / _PASSAGES, encoding="utf-8") as handle:
             passages = [Passage.from_dict(json.loads(line)) for line in handle if line.strip()]
@@ -159,4 +169,6 @@ def load_index(index_dir: Path) -> StoredIndex:
     if (not (len(passages) == dense.ntotal == lexical.scores["num_docs"]) or dense.d != manifest.dim
             or (topic is not None and len(topic.centroid) != manifest.dim)):
         raise IndexUnavailableError(f"L'index de {folder} est incohérent (tailles différentes). {REBUILD_HINT}")
+    if any(passage.analysis is None for passage in passages):
+        raise IndexUnavailableError(f"L'index de {folder} est incomplet (passages sans leur analyse). {REBUILD_HINT}")
     return StoredIndex(manifest=manifest, passages=passages, dense=dense, lexical=lexical, topic=topic)

@@ -26,11 +26,13 @@ from eig_qa.search.index_store import (
     REBUILD_HINT,
     IndexManifest,
     StoredIndex,
+    format_change,
     load_index,
     read_manifest,
     save_index,
 )
 from eig_qa.search.lexical import build_lexical_index
+from eig_qa.search.passage_analysis import ANALYSIS_VERSION, with_analysis
 from eig_qa.search.topicality import topic_profile
 from eig_qa.tuning import TUNING
 
@@ -42,6 +44,7 @@ _EMBED_BATCH = 64
 # Document titles embedded as questions to profile what the corpus is about (topicality.py); enough to measure
 # their spread, few enough to cost a second or two.
 _PROFILED_TITLES = 200
+_REBUILDING = "%s Reconstruction automatique de l'index…"
 
 # Called with (done, total) while passages are embedded, e.g. to move a progress bar in the page.
 ProgressCallback = Callable[[int, int], None]
@@ -53,6 +56,7 @@ class IndexStatus:
 
     fresh: bool
     reason: str  # French, for messages
+    outdated: bool = False  # written by another version of eig-qa: the reason is told before rebuilding
 
 
 @dataclass
@@ -75,11 +79,13 @@ def index_status(settings: Settings) -> IndexStatus:
     if manifest is None:
         return IndexStatus(False, "aucun index utilisable")
     if manifest.format_version != FORMAT_VERSION:
-        return IndexStatus(False, "format d'index d'une autre version")
+        return IndexStatus(False, format_change(manifest.format_version), outdated=True)
     if manifest.analyzer_version != ANALYZER_VERSION:
         return IndexStatus(False, "analyseur lexical changé")
     if manifest.chunker_version != CHUNKER_VERSION:
         return IndexStatus(False, "découpage des passages changé")
+    if manifest.analysis_version != ANALYSIS_VERSION:
+        return IndexStatus(False, "analyse des passages changée")
     if manifest.model != settings.model:
         return IndexStatus(False, f"modèle changé ({manifest.model} → {settings.model})")
     if manifest.chunk_chars != settings.chunk_chars:
@@ -119,8 +125,11 @@ def build_index(settings: Settings, embedder: Embedder, force: bool = False, pro
                 on_progress: ProgressCallback | None = None) -> BuildReport:
     """Build the index unless it is fresh; a lock makes concurrent builds wait for each other."""
     with _build_lock(settings):
-        if not force and index_status(settings).fresh:
+        status = index_status(settings)
+        if not force and status.fresh:
             return BuildReport(built=False)
+        if status.outdated:  # vectors already computed are taken from the embedding cache: nothing is lost
+            log.warning(_REBUILDING, status.reason)
         return _build(settings, embedder, progress, on_progress)
 
 
@@ -137,7 +146,7 @@ def load_or_rebuild(settings: Settings, embedder: Embedder, progress: bool = Fal
             return load_index(settings.index_dir), None
         except IndexUnavailableError as error:
             reason = error.message.replace(REBUILD_HINT, "").strip()
-            log.warning("%s Reconstruction automatique de l'index…", reason)
+            log.warning(_REBUILDING, reason)
         report = _build(settings, embedder, progress, on_progress)
     return load_index(settings.index_dir), report
 
@@ -146,7 +155,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
            on_progress: ProgressCallback | None) -> BuildReport:
     started = time.perf_counter()
     reading = read_corpus(settings.corpus_dir, progress=progress)
-    passages = chunk_sections(reading.sections, settings.chunk_chars)
+    passages = with_analysis(chunk_sections(reading.sections, settings.chunk_chars))
     if not passages:
         raise IndexUnavailableError(
             f"Aucun texte lisible dans {settings.corpus_dir} : ajoutez des fichiers PDF, Markdown ou texte."
@@ -163,6 +172,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool,
         build_seconds=round(time.perf_counter() - started, 1),
         analyzer_version=ANALYZER_VERSION,
         chunker_version=CHUNKER_VERSION,
+        analysis_version=ANALYSIS_VERSION,
     )
     titles = _sample(sorted({passage.title for passage in passages if passage.title}), _PROFILED_TITLES)
     title_vectors = [embedder.embed_query(title) for title in titles] if len(titles) >= TUNING.topic_min_titles else []

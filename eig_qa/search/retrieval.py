@@ -9,11 +9,12 @@ import numpy as np
 
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.acronyms import expand, mine_acronyms
-from eig_qa.search.analyzer import analyze, term_set
+from eig_qa.search.analyzer import analyze
 from eig_qa.search.embedding import Embedder
 from eig_qa.search.fusion import reciprocal_rank_fusion
 from eig_qa.search.index_store import StoredIndex
 from eig_qa.search.lexical import BM25Ranker, LexicalRanker, document_frequencies
+from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.tuning import TUNING, Tuning
 
 
@@ -139,7 +140,7 @@ def _favour_numbers(fused: list[tuple[int, float]], query: str, passages: list[P
         return fused
     rescored = []
     for position, (item, score) in enumerate(fused):
-        terms = term_set(passages[item].search_text()) if position < tuning.number_checked else frozenset()
+        terms = analysis_of(passages[item]).terms if position < tuning.number_checked else frozenset()
         rescored.append((item, score * (1 + tuning.number_bonus * len(numbers & terms) / len(numbers))))
     return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
 
