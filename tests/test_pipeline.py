@@ -44,7 +44,8 @@ def test_highlights_point_into_their_passage(tiny_assistant):
 def test_off_topic_question_abstains(tiny_assistant):
     answer = tiny_assistant.ask("Quelle est la recette de la tarte tatin aux pommes caramélisées ?")
     assert answer.abstained and answer.kind == "abstention"
-    assert answer.text.startswith("Je ne trouve pas cela dans les documents")
+    # Off topic by its meaning, or by its words: the fake embedder's topicality means little on five documents.
+    assert answer.text.startswith(("Je ne trouve pas cela dans les documents", "Les documents ne parlent pas de"))
 
 
 def test_an_abstention_points_to_the_figures_that_fit(tiny_assistant):

@@ -37,3 +37,11 @@ def test_profile_round_trips_and_rejects_what_is_not_one():
     assert TopicProfile.from_dict(profile.to_dict()) == profile
     with pytest.raises(ValueError):
         TopicProfile.from_dict({"mean": 0.5})
+
+
+def test_few_titles_widen_the_spread_that_calls_a_question_off_topic():
+    from eig_qa.search.topicality import small_sample_factor
+
+    factors = [small_sample_factor(count) for count in (3, 5, 20, 133, 10_000)]
+    assert factors == sorted(factors, reverse=True)
+    assert factors[1] > 1.3 and abs(factors[3] - 1.01) < 0.01 and abs(factors[4] - 1.0) < 0.001
