@@ -7,6 +7,7 @@ from eig_qa.answer.expectation import defining_head, expectation
 from eig_qa.french import fold_accents
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.analyzer import term_set
+from eig_qa.search.passage_analysis import with_analysis
 from eig_qa.search.retrieval import Hit, Retrieval
 from tests.scoring_helpers import profile
 
@@ -52,17 +53,18 @@ def test_an_acronym_subject_also_matches_its_long_form():
     assert forms == [term_set("programme EIG"), term_set("programme entrepreneurs d'intérêt général")]
 
 
-def test_the_closest_definition_counts_the_fewest_other_words():
-    forms = [term_set("programme EIG")]
-    text = "Le programme EIG 4 est lancé. Le programme EIG est un programme de l'État."
-    assert extra_words(text, forms) == 0
-    assert extra_words("Le programme EIG 4 est lancé.", forms) == 1
-    assert extra_words("On parle du programme EIG.", forms) is None
-
-
 def _passage(number, text):
     return Passage(id=number, source=f"doc{number}.md", page=None, title="Doc", date=None, kind=None, url=None,
                    heading=None, text=text, start=0, end=0)
+
+
+def test_the_closest_definition_counts_the_fewest_other_words():
+    forms = [term_set("programme EIG")]
+    text = "Le programme EIG 4 est lancé. Le programme EIG est un programme de l'État."
+    assert extra_words(_passage(0, text), forms) == 0
+    assert extra_words(with_analysis([_passage(0, text)])[0], forms) == 0
+    assert extra_words(_passage(0, "Le programme EIG 4 est lancé."), forms) == 1
+    assert extra_words(_passage(0, "On parle du programme EIG."), forms) is None
 
 
 def test_passages_defining_the_subject_join_the_candidates_as_the_best_hit():

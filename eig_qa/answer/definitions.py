@@ -8,10 +8,9 @@ from dataclasses import replace
 
 from eig_qa.answer.expectation import defining_head
 from eig_qa.answer.features import QuestionProfile
-from eig_qa.french import fold_accents
 from eig_qa.ingest.chunking import Passage
-from eig_qa.ingest.sentences import sentence_spans
 from eig_qa.search.analyzer import term_set
+from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
 
 # Passages added at most: a subject defined in many places ("le programme") needs only its first definitions.
@@ -29,13 +28,13 @@ def subject_forms(defined: frozenset[str], acronyms: Mapping[str, str]) -> list[
     return forms
 
 
-def extra_words(text: str, forms: Sequence[frozenset[str]]) -> int | None:
+def extra_words(passage: Passage, forms: Sequence[frozenset[str]]) -> int | None:
     """How many words beyond the subject the closest defining sentence of a passage names before its verb ("Le
     programme EIG 4 est…": 1), None when no sentence opens with the whole subject, in one of its forms, then a
     defining verb."""
     fewest = None
-    for start, end in sentence_spans(text):
-        head = defining_head(fold_accents(text[start:end]))
+    for sentence in analysis_of(passage).sentences:
+        head = defining_head(sentence.folded)
         for form in forms:
             if head and head[0] in form and form <= set(head) and (fewest is None or len(set(head) - form) < fewest):
                 fewest = len(set(head) - form)
@@ -53,7 +52,7 @@ def with_defining_passages(profile: QuestionProfile, retrieval: Retrieval, passa
     held = {hit.passage.id for hit in retrieval.hits}
     found = []
     for passage in passages:
-        extra = extra_words(passage.text, forms) if passage.id not in held else None
+        extra = extra_words(passage, forms) if passage.id not in held else None
         if extra is not None:
             found.append((extra, passage.id, passage))
     if not found:
