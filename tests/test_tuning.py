@@ -103,3 +103,19 @@ def test_an_override_changes_what_the_real_retriever_finds(real_assistant):
     hits = lexical_only.retrieve(question, 10).hits
     assert [hit.lexical for hit in hits] == sorted((hit.lexical for hit in hits), reverse=True)
     assert [hit.passage.id for hit in hits] != [hit.passage.id for hit in default.retrieve(question, 10).hits]
+
+
+def test_eval_runs_with_the_overrides_and_says_so(tiny_settings, monkeypatch, tmp_path, capsys):
+    from eig_qa import assistant as assistant_module
+    from tests.conftest import FakeEmbedder
+
+    monkeypatch.setattr(assistant_module, "load_embedder", lambda name, threads=1: FakeEmbedder())
+    monkeypatch.setenv("EIG_QA_CORPUS", str(tiny_settings.corpus_dir))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tiny_settings.index_dir))
+    monkeypatch.setenv("EIG_QA_MODEL", "fake")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text('{"question": "Quel est le budget du programme ?", "answer_contains": ["budget"]}\n',
+                         encoding="utf-8")
+    assert main(["eval", str(questions), "--set", "rrf_k=60", "--set", "max_highlights=1"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Réglages modifiés : rrf_k=60, max_highlights=1\n") and "hit@5" in shown
