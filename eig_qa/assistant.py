@@ -13,7 +13,7 @@ from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
 from eig_qa.answer.question_match import question_entries, with_matching_entry
 from eig_qa.answer.questions import clean_question, smalltalk_reply
-from eig_qa.answer.reranking import RERANK_DEPTH, Reranker, rerank_by_sentences
+from eig_qa.answer.reranking import Reranker, rerank_by_sentences
 from eig_qa.answer.scorer import AnswerScorer, load_scorer
 from eig_qa.config import MAX_QUESTION_CHARS, Settings, load_settings
 from eig_qa.errors import DataError, QuestionError
@@ -24,6 +24,7 @@ from eig_qa.search.index_store import load_index
 from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
 from eig_qa.search.lexical import LexicalRanker
 from eig_qa.search.retrieval import Retrieval, Retriever, SearchFilters
+from eig_qa.tuning import TUNING, Tuning
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,14 @@ class Assistant:
     def open(cls, settings: Settings | None = None, build: bool = True, progress: bool = False,
              on_progress: ProgressCallback | None = None, *, embedder: Embedder | None = None,
              lexical: LexicalRanker | None = None, reranker: Reranker | None = None,
-             scorer: AnswerScorer | None = None) -> Assistant:
+             scorer: AnswerScorer | None = None, tuning: Tuning = TUNING) -> Assistant:
         """Load the model, build the index if missing or stale (when `build`), load index and data.
 
         Each role can be swapped without touching the others: `embedder` (dense vectors, default from
         `settings.model`), `lexical` (word ranker, default BM25), `reranker` (second-stage order, default by best
-        sentence) and `scorer` (P(sentence answers), default the shipped weights). With `build`, an index that looks
-        fresh but cannot be loaded (truncated or damaged files) is rebuilt.
+        sentence) and `scorer` (P(sentence answers), default the shipped weights). `tuning` holds the documented
+        constants of every stage (a sweep passes a copy of `TUNING`). With `build`, an index that looks fresh but
+        cannot be loaded (truncated or damaged files) is rebuilt.
         """
         settings = settings or load_settings()
         embedder = embedder or load_embedder(settings.model, settings.threads)
@@ -71,7 +73,7 @@ class Assistant:
             report = repair or report
         else:
             report, index = None, load_index(settings.index_dir)
-        retriever = Retriever(index, embedder, lexical=lexical)
+        retriever = Retriever(index, embedder, tuning, lexical=lexical)
         data, problem = None, None
         try:
             data = load_structured_data(settings.corpus_dir)
@@ -89,6 +91,11 @@ class Assistant:
         self._names: list[str] = []
         if self.data is not None:
             self._names = [*self.data.defis["title"], *self.data.defis["ministry"].dropna().unique()]
+
+    @property
+    def tuning(self) -> Tuning:
+        """The constants every stage reads, held once by the retriever."""
+        return self.retriever.tuning
 
     def summary(self) -> CorpusSummary:
         """What the index holds, for the welcome message."""
@@ -115,7 +122,7 @@ class Assistant:
 
     def profile(self, text: str) -> QuestionProfile:
         """What the answer scorer needs to know about a question in this corpus."""
-        return QuestionProfile.of(text, self.retriever.document_frequency, self._total)
+        return QuestionProfile.of(text, self.retriever.document_frequency, self._total, self.tuning)
 
     def candidates(self, profile: QuestionProfile, k: int, filters: SearchFilters | None = None) -> Retrieval:
         """The passages whose sentences may answer: the retrieved ones and those of a matching FAQ entry."""
@@ -134,13 +141,13 @@ class Assistant:
             return Answer(text, reply, False, [], [], kind="smalltalk")
         k = k or self.settings.top_k
         profile = self.profile(text)
-        retrieval = self.candidates(profile, max(k, RERANK_DEPTH), filters)
+        retrieval = self.candidates(profile, max(k, self.tuning.rerank_depth), filters)
         reranked = self.reranker(profile, retrieval, self.scorer, k)
         answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored)
-        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions)
+        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions, self.tuning)
         if answer.abstained and figures:
             return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)
-        return replace(answer, figures=figures, notice=None if figures else figure_notice(text, self.data))
+        return replace(answer, figures=figures, notice=None if figures else figure_notice(text, self.data, self.tuning))
 
 
 def _shown(question: object) -> str:

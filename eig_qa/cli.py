@@ -1,4 +1,4 @@
-"""Command line: index, ask, eval, train-scorer, bench, figures. Domain errors become French messages, never
+"""Command line: index, ask, eval, train-scorer, tuning, bench, figures. Domain errors become French messages, never
 tracebacks."""
 
 from __future__ import annotations
@@ -39,16 +39,26 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", nargs="+", help="questions.jsonl et/ou figures.jsonl")
     evaluate.add_argument("--json", action="store_true", help="résultats en JSON")
     evaluate.add_argument("-k", type=_positive, default=10, help="passages récupérés par question (défaut 10)")
+    _add_set(evaluate)
     train = commands.add_parser("train-scorer", help="entraîner le classement des phrases qui répondent "
                                                      "(questions de réglage et FAQ du corpus)")
     train.add_argument("files", nargs="*", help="questions.jsonl (seules les lignes du split « tune » servent)")
     train.add_argument("--output", default=None, help="fichier de poids écrit (défaut : celui du paquet)")
+    _add_set(train)
+    tuning = commands.add_parser("tuning", help="afficher les constantes de réglage (raisons : eig_qa/tuning.py)")
+    _add_set(tuning)
     bench = commands.add_parser("bench", help="mesurer construction, latence, démarrage à froid et mémoire")
     bench.add_argument("--models", help="comparer des modèles (séparés par des virgules) : construction, mémoire, "
                                         "hit@5 et MRR sur ../shared/eval/questions.jsonl")
     figures = commands.add_parser("figures", help="afficher le catalogue des chiffres clés")
     figures.add_argument("--json", action="store_true", help="en JSON")
     return parser
+
+
+def _add_set(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--set", action="append", default=[], metavar="NOM=VALEUR", dest="overrides",
+                         help="remplacer une constante de réglage pour cette exécution (répétable ; "
+                              "liste : python -m eig_qa tuning)")
 
 
 def _positive(raw: str) -> int:
@@ -251,14 +261,25 @@ def format_answer(answer) -> str:
 
 def _eval(args: argparse.Namespace) -> int:
     from eig_qa.evaluation import run_evaluation
+    from eig_qa.tuning import with_overrides
 
-    return run_evaluation(args.files, as_json=args.json, k=args.k)
+    tuning = with_overrides(args.overrides, training=False)  # checked before the model loads
+    return run_evaluation(args.files, as_json=args.json, k=args.k, tuning=tuning)
 
 
 def _train(args: argparse.Namespace) -> int:
     from eig_qa.evaluation import run_training
+    from eig_qa.tuning import with_overrides
 
-    return run_training(args.files, args.output)
+    return run_training(args.files, args.output, with_overrides(args.overrides))
+
+
+def _tuning(args: argparse.Namespace) -> int:
+    from eig_qa.tuning import describe, with_overrides
+
+    print("Constantes de réglage (la raison de chaque valeur est écrite dans eig_qa/tuning.py) :")
+    print(describe(with_overrides(args.overrides)))
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -287,4 +308,5 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"index": _index, "ask": _ask, "eval": _eval, "train-scorer": _train, "bench": _bench, "figures": _figures}
+_COMMANDS = {"index": _index, "ask": _ask, "eval": _eval, "train-scorer": _train, "tuning": _tuning, "bench": _bench,
+             "figures": _figures}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from eig_qa.errors import ConfigError
 from eig_qa.french import fold_accents, plain_apostrophes
+from eig_qa.tuning import TUNING, Tuning, describe_changes
 
 
 @dataclass
@@ -227,38 +228,38 @@ def _failed(result: QuestionResult) -> bool:
     return result.rank is None or result.rank > 5 or not result.answer_ok
 
 
-def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10) -> int:
-    """Evaluate the configured assistant on question files and print the report."""
+def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10, tuning: Tuning = TUNING) -> int:
+    """Evaluate the configured assistant, with `tuning`'s constants, on question files and print the report."""
     from eig_qa.assistant import Assistant
 
     items = load_questions(paths)
-    assistant = Assistant.open(progress=True)
+    assistant = Assistant.open(progress=True, tuning=tuning)
     assistant.ask("échauffement", k=k)  # the first query pays one-off costs that are not latency
     reports = summarise_by_split([evaluate_item(assistant, item, k) for item in items])
     if as_json:
         print(json.dumps({name: asdict(report) for name, report in reports.items()}, ensure_ascii=False, indent=1))
     else:
-        print(format_report(reports))
+        changes = describe_changes(tuning)
+        print((f"Réglages modifiés : {changes}\n\n" if changes else "") + format_report(reports))
     return 0
 
 
-def run_training(paths: Sequence[str], output: str | None = None) -> int:
-    """Train the answer scorer on the `tune` questions of `paths` and the corpus's own FAQ pairs, write its weights
-    and print its out-of-fold calibration."""
-    from eig_qa.answer.reranking import RERANK_DEPTH
+def run_training(paths: Sequence[str], output: str | None = None, tuning: Tuning = TUNING) -> int:
+    """Train the answer scorer on the `tune` questions of `paths` and the corpus's own FAQ pairs, with `tuning`'s
+    constants, write its weights and print its out-of-fold calibration."""
     from eig_qa.answer.scorer import DEFAULT_WEIGHTS, untrained_scorer
     from eig_qa.answer.training import collect, corpus_examples, labelled_examples, train
     from eig_qa.assistant import Assistant
 
     items = load_questions(paths)
-    assistant = Assistant.open(progress=True, scorer=untrained_scorer())
+    assistant = Assistant.open(progress=True, scorer=untrained_scorer(), tuning=tuning)
     labelled = labelled_examples(items)
     generated = corpus_examples(assistant.entries)
     training = collect([*labelled, *generated], assistant.profile,
-                       lambda profile: assistant.candidates(profile, RERANK_DEPTH))
+                       lambda profile: assistant.candidates(profile, tuning.rerank_depth))
     trained_on = (f"{len(labelled)} questions du split tune, {len(generated)} questions tirées des FAQ du corpus, "
                   f"{len(training.labels)} phrases candidates dont {int(training.labels.sum())} qui répondent")
-    model, found = train(training, trained_on)
+    model, found = train(training, trained_on, tuning)
     path = Path(output) if output else DEFAULT_WEIGHTS
     path.write_text(model.to_json(), encoding="utf-8")
     print(f"Poids écrits dans {path} : {trained_on}.")

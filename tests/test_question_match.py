@@ -1,8 +1,9 @@
 """Question-to-question matching against the corpus's own questions (FAQ entries)."""
 
-from eig_qa.answer.question_match import MIN_SIMILARITY, best_entry, question_entries, with_matching_entry
+from eig_qa.answer.question_match import best_entry, question_entries, with_matching_entry
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval
+from eig_qa.tuning import TUNING
 from tests.scoring_helpers import profile
 
 _FAQ = [
@@ -30,15 +31,15 @@ def test_entries_are_the_headings_phrased_as_questions():
 def test_a_question_with_typos_and_another_word_order_matches_its_entry():
     entries = question_entries(_passages())
     entry, similarity = best_entry(profile("est ce qu'une colectivité territorialle peut candidater ?"), entries)
-    assert entry.passage_ids == (0,) and similarity >= MIN_SIMILARITY
+    assert entry.passage_ids == (0,) and similarity >= TUNING.entry_min_similarity
     entry, similarity = best_entry(profile("qui paye les frais de déplacement des EIG ?"), entries)
-    assert entry.passage_ids == (1,) and similarity >= MIN_SIMILARITY
+    assert entry.passage_ids == (1,) and similarity >= TUNING.entry_min_similarity
 
 
 def test_an_unrelated_question_matches_no_entry_closely():
     entries = question_entries(_passages())
     _entry, similarity = best_entry(profile("Combien de défis en promotion 3 ?"), entries)
-    assert similarity < MIN_SIMILARITY
+    assert similarity < TUNING.entry_min_similarity
     assert best_entry(profile("Combien de défis ?"), []) is None
 
 

@@ -14,6 +14,7 @@ from eig_qa.ingest.sentences import sentence_spans
 from eig_qa.search.analyzer import analyze
 from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
+from eig_qa.tuning import TUNING, Tuning
 
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
 # When the text abstains but key figures computed from the structured data fit the question.
@@ -32,7 +33,6 @@ NOT_FOUND_DETAIL = (
 # Abstentions that name what the documents lack ("tickets-restaurant", "promotion 7").
 PARTIAL = "Les documents ne parlent pas de {missing}. Les passages les plus proches portent sur : {about}."
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_MAX_LIST_ITEMS = 8
 
 
 @dataclass(frozen=True)
@@ -96,14 +96,14 @@ def score_sentences(profile: QuestionProfile, retrieval: Retrieval, model: Answe
     return sorted(scored, key=lambda item: -item.score)
 
 
-def select_highlights(scored: Sequence[Highlight], threshold: float, limit: int = 3,
-                      ratio: float = 0.7) -> list[Highlight]:
-    """Keep the best sentence and, up to `limit`, the next ones above the threshold and close to the best."""
+def select_highlights(scored: Sequence[Highlight], threshold: float, tuning: Tuning = TUNING) -> list[Highlight]:
+    """Keep the best sentence and, up to `max_highlights`, the next ones above the threshold and close to the best."""
     if not scored:
         return []
     chosen = [scored[0]]
+    floor = max(threshold, tuning.highlight_ratio * scored[0].score)
     for candidate in scored[1:]:
-        if len(chosen) >= limit or candidate.score < max(threshold, ratio * scored[0].score):
+        if len(chosen) >= tuning.max_highlights or candidate.score < floor:
             break
         if all(candidate.text != kept.text for kept in chosen):
             chosen.append(candidate)
@@ -239,8 +239,9 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerSc
     probability = best.score if best else 0.0
     absent = absent_names(profile, hits)
     missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
-    chosen = arrange(select_highlights(scored, model.abstain_below), hits, bool(profile.expected.numbers))
-    highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits)]
+    chosen = arrange(select_highlights(scored, model.abstain_below, profile.tuning), hits,
+                     bool(profile.expected.numbers))
+    highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits, profile.tuning)]
     best_text = dated_text(highlights, hits, bool(profile.expected.numbers))
     if rule.should_abstain(profile, scored, retrieval, model, absent):
         if rule.off_topic(retrieval):
@@ -263,9 +264,9 @@ def _about(hit: Hit) -> str:
     return passage.title
 
 
-def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
+def _with_list_items(chosen: Highlight, hits: Sequence[Hit], tuning: Tuning) -> list[Highlight]:
     """A sentence that announces a list ("les 6 facteurs : …") answers with the items that follow it: the lines
-    of the same paragraph after a colon, or the numbered or bulleted items that come next."""
+    of the same paragraph after a colon, or the numbered or bulleted items that come next, `max_list_items` at most."""
     text = hits[chosen.hit_index].passage.text
     announces = chosen.text.rstrip().endswith(":")
     if not announces and not LIST_ITEM.match(_next_text(chosen, hits)):
@@ -277,7 +278,7 @@ def _with_list_items(chosen: Highlight, hits: Sequence[Hit]) -> list[Highlight]:
         item = text[start:end]
         # The list may start after a blank line, but a later blank line ends it.
         in_list = len(items) == 1 or "\n\n" not in text[previous_end:start]
-        if len(items) > _MAX_LIST_ITEMS or not (LIST_ITEM.match(item) or (announces and in_list)):
+        if len(items) > tuning.max_list_items or not (LIST_ITEM.match(item) or (announces and in_list)):
             break
         items.append(Highlight(chosen.hit_index, start, end, item, chosen.score, chosen.coverage, chosen.fits))
         previous_end = end

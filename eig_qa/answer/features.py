@@ -27,6 +27,7 @@ from eig_qa.ingest.chunking import SentenceAnalysis
 from eig_qa.search.analyzer import analyze, term_set
 from eig_qa.search.passage_analysis import analysis_of, content_words
 from eig_qa.search.retrieval import Hit, Retrieval
+from eig_qa.tuning import TUNING, Tuning
 
 # In this order in the weights file; a model trained on other names is refused (scorer.py).
 FEATURE_NAMES = (
@@ -59,9 +60,6 @@ FEATURE_NAMES = (
 _LONG_SENTENCE = 350
 _MIN_WORDS = 3  # shorter fragments (headings, page numbers) are not answers
 _COMPOUND = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
-_SAME_WORD = 80  # rapidfuzz ratio from which two words are the same but for a typo or an inflection
-_TYPO = 85  # rapidfuzz ratio from which an unknown term is a typo of a known one (one edit in 7 letters or more)
-_TYPO_LENGTH = 6
 _ASKING = (NUMBER_QUESTION, DATE_QUESTION, YEAR_QUESTION, MONEY_QUESTION)
 
 
@@ -79,16 +77,19 @@ class QuestionProfile:
     # Terms that say what kind of answer is wanted ("montant", "date", "temps"): answered by a figure, not repeated.
     asking: frozenset[str] = frozenset()
     content_weights: tuple[float, ...] = ()  # IDF weight of each content word (1 when it has no term)
+    tuning: Tuning = TUNING  # the thresholds the answer stage reads this question with
 
     @classmethod
-    def of(cls, question: str, document_frequency: Mapping[str, int], total: int) -> QuestionProfile:
+    def of(cls, question: str, document_frequency: Mapping[str, int], total: int,
+           tuning: Tuning = TUNING) -> QuestionProfile:
         """Profile a question against a corpus of `total` passages."""
         terms = list(dict.fromkeys(analyze(question)))
         weights = term_weights(terms, document_frequency, total)
         folded = fold_accents(question)
         expected = expectation(question)
         cues = [match.group(0) for pattern in _ASKING for match in pattern.finditer(folded)]
-        unknown = {term for term in terms if not document_frequency.get(term) and not _typo(term, document_frequency)}
+        unknown = {term for term in terms
+                   if not document_frequency.get(term) and not _typo(term, document_frequency, tuning)}
         # A compound the corpus never uses is unknown as a whole, though its parts may be known ("tickets-restaurant":
         # "ticket" in "ouvrir un ticket", "restaurant" elsewhere).
         for compound in _COMPOUND.findall(question):
@@ -97,7 +98,8 @@ class QuestionProfile:
         content = content_words(question)
         return cls(question, folded, weights, frozenset(unknown), expected, content, math.log(2 + total),
                    term_set(" ".join([*cues, "temps" if expected.duration else ""])),
-                   tuple(sum(weights.get(term, 0.0) for term in analyze(word)) or 1.0 for word in content.split()))
+                   tuple(sum(weights.get(term, 0.0) for term in analyze(word)) or 1.0 for word in content.split()),
+                   tuning=tuning)
 
 
     def unknown_share(self) -> float:
@@ -105,11 +107,12 @@ class QuestionProfile:
         return coverage(self.unknown, self.weights)
 
 
-def _typo(term: str, document_frequency: Mapping[str, int]) -> bool:
+def _typo(term: str, document_frequency: Mapping[str, int], tuning: Tuning) -> bool:
     """Whether an unknown term is a typo of one the corpus uses ("colectiv" for "collectiv"); short words are not
     (one letter changes "tarte" into "carte")."""
-    return len(term) >= _TYPO_LENGTH and not term.isdigit() and process.extractOne(
-        term, document_frequency.keys(), scorer=fuzz.ratio, score_cutoff=_TYPO) is not None
+    cutoff = 100 * tuning.unknown_typo_similarity
+    return len(term) >= tuning.unknown_typo_min_chars and not term.isdigit() and process.extractOne(
+        term, document_frequency.keys(), scorer=fuzz.ratio, score_cutoff=cutoff) is not None
 
 
 def term_weights(terms: Sequence[str], document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
@@ -133,7 +136,8 @@ def similarity(profile: QuestionProfile, other_content: str) -> float:
     if not asked or not offered:
         return 0.0
     weights = profile.content_weights
-    found = [process.extractOne(word, offered, scorer=fuzz.ratio, score_cutoff=_SAME_WORD) is not None
+    cutoff = 100 * profile.tuning.same_word_similarity
+    found = [process.extractOne(word, offered, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
              for word in asked]
     share = sum(weight for weight, hit in zip(weights, found, strict=True) if hit) / (sum(weights) or 1.0)
     return share if len(asked) > 1 else share / 2

@@ -10,11 +10,6 @@ from eig_qa.answer.features import QuestionProfile, content_words, similarity
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval
 
-# Similarity (0-1) from which an entry's passages join the candidates. On the tune split, the paraphrase of an FAQ
-# question scores 1.0 and the next closest questions 0.62 (another entry) and 0.57 (its entry); an added entry is
-# only a candidate (the scorer reads the similarity as a feature), so a wrong one costs little.
-MIN_SIMILARITY = 0.6
-
 
 @dataclass(frozen=True)
 class QuestionEntry:
@@ -47,9 +42,9 @@ def best_entry(profile: QuestionProfile, entries: Sequence[QuestionEntry]) -> tu
 def with_matching_entry(profile: QuestionProfile, retrieval: Retrieval, entries: Sequence[QuestionEntry],
                         passages: Sequence[Passage]) -> Retrieval:
     """Add the passages of the entry matching the question to the hits when retrieval missed them, after the
-    others (the scorer reads how closely the entry's question matches)."""
+    others (the scorer reads how closely the entry's question matches), from `profile.tuning.entry_min_similarity`."""
     found = best_entry(profile, entries)
-    if found is None or found[1] < MIN_SIMILARITY:
+    if found is None or found[1] < profile.tuning.entry_min_similarity:
         return retrieval
     held = {hit.passage.id for hit in retrieval.hits}
     last = retrieval.hits[-1] if retrieval.hits else None

@@ -10,12 +10,6 @@ from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.scorer import AnswerScorer
 from eig_qa.search.retrieval import Retrieval
 
-# Fused candidates read sentence by sentence; measured on the dev questions (README): 20 and 30 rank alike.
-RERANK_DEPTH = 20
-# Weight of the best sentence's score against the retrieval score (scaled to 1 for the top passage); measured on
-# both dev sets (README): 0.7 lifts MRR@10 without losing hit@5, 1.0 and more lose hit@5 on the EIG questions.
-_SENTENCE_WEIGHT = 0.7
-
 
 @dataclass(frozen=True)
 class Reranked:
@@ -37,7 +31,8 @@ def rerank_by_sentences(profile: QuestionProfile, retrieval: Retrieval, model: A
     """Reorder the hits by retrieval score plus the probability that their best sentence answers, keep the k best.
 
     BM25 and dense vectors score a passage as a whole; a passage holding one sentence that covers the question
-    (its rare words together, the number or amount it asks for) is the one that answers."""
+    (its rare words together, the number or amount it asks for) is the one that answers; the weight of the sentence
+    against the retrieval score is `profile.tuning.sentence_weight`."""
     if k <= 0:
         raise ValueError(f"k must be positive, got {k}")
     hits = retrieval.hits
@@ -46,7 +41,8 @@ def rerank_by_sentences(profile: QuestionProfile, retrieval: Retrieval, model: A
     for highlight in scored:
         best.setdefault(highlight.hit_index, highlight.score)
     top = max((hit.score for hit in hits), default=1.0) or 1.0
-    order = sorted(range(len(hits)), key=lambda i: (-(hits[i].score / top + _SENTENCE_WEIGHT * best.get(i, 0.0)), i))
+    weight = profile.tuning.sentence_weight
+    order = sorted(range(len(hits)), key=lambda i: (-(hits[i].score / top + weight * best.get(i, 0.0)), i))
     position = {old: new for new, old in enumerate(order[:k])}
     kept = [replace(item, hit_index=position[item.hit_index]) for item in scored if item.hit_index in position]
     return Reranked(replace(retrieval, hits=[hits[i] for i in order[:k]]), kept)

@@ -14,16 +14,10 @@ from eig_qa.answer.features import FEATURE_NAMES, Candidate, QuestionProfile, ca
 from eig_qa.answer.question_match import QuestionEntry
 from eig_qa.answer.scorer import SCORER_VERSION, ScorerModel, calibrated
 from eig_qa.search.retrieval import Retrieval
+from eig_qa.tuning import TUNING, Tuning
 
 # Out-of-fold probabilities: questions split in this many groups, each predicted by a model fitted on the others.
 _FOLDS = 5
-# Inverse regularisation of the logistic regression; measured on the tune split (out-of-fold, best sentence right):
-# 1.0 gives 0.523, 0.1 gives 0.492.
-_C = 1.0
-# The issue's target share of answerable questions refused.
-_MAX_FALSE_ABSTENTION = 0.05
-# "haute" confidence where the best sentence answers this often among out-of-fold answered questions.
-_HIGH_PRECISION = 0.9
 
 ProfileOf = Callable[[str], QuestionProfile]
 CandidatesOf = Callable[[QuestionProfile], Retrieval]
@@ -109,26 +103,27 @@ def collect(examples: Sequence[Example], profile_of: ProfileOf, candidates_of: C
     return TrainingSet(matrix, np.array(labels, dtype=bool), np.array(groups), list(examples))
 
 
-def _fit(matrix: np.ndarray, labels: np.ndarray, trained_on: str = "") -> ScorerModel:
-    """A logistic regression on standardised features, as a ScorerModel with thresholds still to set."""
+def _fit(matrix: np.ndarray, labels: np.ndarray, tuning: Tuning, trained_on: str = "") -> ScorerModel:
+    """A logistic regression (regularised by `train_c`) on standardised features, as a ScorerModel with thresholds
+    still to set."""
     from sklearn.linear_model import LogisticRegression
 
     means = matrix.mean(axis=0)
     scales = matrix.std(axis=0)
     scales[scales == 0] = 1.0
-    regression = LogisticRegression(C=_C, max_iter=2000).fit((matrix - means) / scales, labels)
+    regression = LogisticRegression(C=tuning.train_c, max_iter=2000).fit((matrix - means) / scales, labels)
     return ScorerModel(FEATURE_NAMES, tuple(means.tolist()), tuple(scales.tolist()),
                        tuple(regression.coef_[0].tolist()), float(regression.intercept_[0]), 0.5, 1.0,
                        SCORER_VERSION, trained_on)
 
 
-def out_of_fold(training: TrainingSet) -> np.ndarray:
+def out_of_fold(training: TrainingSet, tuning: Tuning = TUNING) -> np.ndarray:
     """Each candidate's logit from a model fitted without its question."""
     from sklearn.model_selection import GroupKFold
 
     logits = np.zeros(len(training.labels))
     for fitted, held in GroupKFold(n_splits=_FOLDS).split(training.matrix, training.labels, training.groups):
-        model = _fit(training.matrix[fitted], training.labels[fitted])
+        model = _fit(training.matrix[fitted], training.labels[fitted], tuning)
         logits[held] = model.logits(training.matrix[held])
     return logits
 
@@ -157,10 +152,10 @@ def outcomes(training: TrainingSet, probabilities: np.ndarray) -> list[QuestionO
     return found
 
 
-def choose_thresholds(found: Sequence[QuestionOutcome]) -> tuple[float, float]:
+def choose_thresholds(found: Sequence[QuestionOutcome], tuning: Tuning = TUNING) -> tuple[float, float]:
     """The abstention threshold that abstains on the most unanswerable questions while refusing at most
-    `_MAX_FALSE_ABSTENTION` of the answerable ones, the most right answers breaking ties; and the probability from
-    which the best sentence answers 90 % of the time ("haute" confidence)."""
+    `train_max_false_abstention` of the answerable ones, the most right answers breaking ties; and the probability
+    from which the best sentence answers `train_high_precision` of the time ("haute" confidence)."""
     answerable = [item for item in found if item.answerable]
     unanswerable = [item for item in found if not item.answerable]
 
@@ -168,41 +163,42 @@ def choose_thresholds(found: Sequence[QuestionOutcome]) -> tuple[float, float]:
         refused = sum(item.probability < threshold for item in answerable) / max(1, len(answerable))
         right = sum(item.correct and item.probability >= threshold for item in answerable) / max(1, len(answerable))
         abstained = sum(item.probability < threshold for item in unanswerable) / max(1, len(unanswerable))
-        return refused <= _MAX_FALSE_ABSTENTION, abstained, right
+        return refused <= tuning.train_max_false_abstention, abstained, right
 
     grid = np.unique(np.round([0.0, *(item.probability for item in found)], 4))
     abstain_below = float(max(grid, key=lambda threshold: (*outcome(threshold), -threshold)))
     high_from = 1.0
     for threshold in grid[grid >= abstain_below]:
         answered = [item for item in found if item.probability >= threshold]
-        if answered and sum(item.correct for item in answered) / len(answered) >= _HIGH_PRECISION:
+        if answered and sum(item.correct for item in answered) / len(answered) >= tuning.train_high_precision:
             high_from = float(threshold)
             break
     return abstain_below, high_from
 
 
-def train(training: TrainingSet, trained_on: str) -> tuple[ScorerModel, list[QuestionOutcome]]:
+def train(training: TrainingSet, trained_on: str,
+          tuning: Tuning = TUNING) -> tuple[ScorerModel, list[QuestionOutcome]]:
     """Fit on every candidate; calibrate and set the thresholds on out-of-fold logits of the labelled questions
     (those generated from the corpus when there are none: their exact wording makes them easier than people's
     questions). Also return the calibrated out-of-fold outcomes."""
-    logits = out_of_fold(training)
+    logits = out_of_fold(training, tuning)
     labelled = [example.origin == "tune" for example in training.examples]
     chosen = [item for item, keep in zip(outcomes(training, logits), labelled, strict=True)
               if keep or not any(labelled)]
-    calibration = platt([item.probability for item in chosen], [item.correct for item in chosen])
+    calibration = platt([item.probability for item in chosen], [item.correct for item in chosen], tuning)
     found = [replace(item, probability=float(calibrated(np.array([item.probability]), calibration)[0]))
              for item in chosen]
-    abstain_below, high_from = choose_thresholds(found)
-    model = _fit(training.matrix, training.labels, trained_on)
+    abstain_below, high_from = choose_thresholds(found, tuning)
+    model = _fit(training.matrix, training.labels, tuning, trained_on)
     return replace(model, abstain_below=abstain_below, high_from=high_from, calibration=calibration), found
 
 
-def platt(logits: Sequence[float], correct: Sequence[bool]) -> tuple[float, float]:
+def platt(logits: Sequence[float], correct: Sequence[bool], tuning: Tuning = TUNING) -> tuple[float, float]:
     """Slope and offset mapping the best sentence's logit to the probability that it answers."""
     from sklearn.linear_model import LogisticRegression
 
     if len(set(correct)) < 2:
         return 1.0, 0.0
-    regression = LogisticRegression(C=_C).fit(np.array(logits).reshape(-1, 1), np.array(correct))
+    regression = LogisticRegression(C=tuning.train_c).fit(np.array(logits).reshape(-1, 1), np.array(correct))
     return float(regression.coef_[0][0]), float(regression.intercept_[0])
 

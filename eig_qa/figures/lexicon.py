@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from eig_qa.figures.data import StructuredData, clean, fold
 from eig_qa.figures.question_words import FILLER, KEYWORDS
+from eig_qa.tuning import TUNING, Tuning
 
 _ARTICLES = frozenset(["de", "la", "le", "les", "l", "des", "du", "d", "et", "a", "au", "aux", "en", "pour", "sur"])
 _ADMIN_STOPWORDS = _ARTICLES | frozenset(
@@ -100,11 +101,11 @@ def data_lexicon(data: StructuredData) -> Lexicon:
 
 
 @functools.lru_cache(maxsize=20_000)
-def corrected(token: str, vocabulary: frozenset[str]) -> str:
+def corrected(token: str, vocabulary: frozenset[str], tuning: Tuning = TUNING) -> str:
     """Return the known word a mistyped token stands for, or the token itself (cached: difflib is slow)."""
-    if len(token) < 5 or token.isdigit() or token in vocabulary:
+    if len(token) < tuning.figure_typo_min_chars or token.isdigit() or token in vocabulary:
         return token
-    for word in difflib.get_close_matches(token, vocabulary, n=3, cutoff=0.85):
+    for word in difflib.get_close_matches(token, vocabulary, n=3, cutoff=tuning.figure_typo_similarity):
         if not (word.startswith(token) or token.startswith(word)):
             return word
         # A longer form of a known word is only its plural or feminine ("travaillé" is not "travail").
@@ -133,7 +134,7 @@ def find_defis(text: str, capitals: set[str], lexicon: Lexicon) -> tuple[frozens
     return frozenset(kept), clean(text)
 
 
-def fuzzy_defis(text: str, lexicon: Lexicon) -> frozenset[str]:
+def fuzzy_defis(text: str, lexicon: Lexicon, tuning: Tuning = TUNING) -> frozenset[str]:
     """Return the défi whose long name is closest to some unknown words of the text ("Signaux Faibls")."""
     tokens = text.split()
     windows: dict[int, list[str]] = {}
@@ -145,10 +146,10 @@ def fuzzy_defis(text: str, lexicon: Lexicon) -> frozenset[str]:
             windows[width] = ["".join(run) for run in runs if not any(token in lexicon.vocabulary for token in run)]
         return windows[width]
 
-    best, score = frozenset(), 85.0
+    best, score = frozenset(), 100 * tuning.figure_name_similarity
     for alias, names in lexicon.defis.items():
         squeezed = alias.replace(" ", "")
-        if len(squeezed) < 8:  # short names match ordinary words too easily ("Recrues", "recrutés")
+        if len(squeezed) < tuning.figure_name_min_chars:
             continue
         size = len(alias.split())
         # rapidfuzz's ratio (C code) over every run at once: the pure-Python matcher took most of a figure's time.

@@ -17,12 +17,10 @@ from eig_qa.figures.promotions import find_promotions
 from eig_qa.figures.query import Filter, Query, QueryError
 from eig_qa.figures.question_words import ASPECTS
 from eig_qa.figures.recognise import ALL, QUESTION_YEAR, _Query
-
-MAX_PUBLISHED = 3
-MAX_LISTED = 10  # a count comes with the names counted when there are this few
+from eig_qa.tuning import TUNING, Tuning
 
 
-def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]:
+def _companions(query: Query, main: Figure, data: StructuredData, tuning: Tuning) -> list[Query]:
     """Figures that put a count in context: the exact administration label, the names when few, without DIG."""
     extra = []
     count = query.operation == "count" and query.group_by is None
@@ -32,7 +30,7 @@ def _companions(query: Query, main: Figure, data: StructuredData) -> list[Query]
                 condition.values[0] in labels:
             exact = Filter("administration", "in", condition.values)
             extra.append(replace(query, filters=tuple(exact if c == condition else c for c in query.filters)))
-    if count and query.filters and isinstance(main.value, int) and 0 < main.value <= MAX_LISTED:
+    if count and query.filters and isinstance(main.value, int) and 0 < main.value <= tuning.figure_max_listed:
         extra.append(replace(query, operation="list"))
     promotion_filtered = any(c.field == "promotion" for c in query.filters)
     whole = count or (query.operation == "share" and query.group_by is None)
@@ -51,7 +49,8 @@ def _defi_facts(legacy: _Query, data: StructuredData) -> list[Figure]:
     return [figure for name in names for figure in defi_facts(data, name, aspects)] if aspects else []
 
 
-def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], data: StructuredData) -> list[Figure]:
+def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], data: StructuredData,
+               tuning: Tuning) -> list[Figure]:
     """Figures stated in the passages about the same thing, promotions and year as the computed ones."""
     selection = legacy.selection
     if replace(selection, promotions=frozenset(), year=None, with_source_code=False) != ALL:
@@ -65,7 +64,7 @@ def _published(legacy: _Query, computed: list[Figure], passages: Sequence[Any], 
         years = set(QUESTION_YEAR.findall(fold(figure.label)))
         if fig.figure_topic(figure) in topics and codes == set(selection.promotions) and years == wanted_years:
             kept.append(figure)
-    return kept[:MAX_PUBLISHED]
+    return kept[: tuning.figure_max_published]
 
 
 def _with_promotions(query: Query, promotions: Sequence[str]) -> Query | None:
@@ -81,11 +80,11 @@ def _with_promotions(query: Query, promotions: Sequence[str]) -> Query | None:
 
 
 def figures_for_question(question: str, data: StructuredData | None, passages: Sequence[Any] = (),
-                         promotions: Sequence[str] = ()) -> list[Figure]:
+                         promotions: Sequence[str] = (), tuning: Tuning = TUNING) -> list[Figure]:
     """The key figures that answer the question exactly, narrowed to the page's `promotions`; [] when none does."""
     if data is None or not isinstance(question, str) or not question.strip():
         return []
-    parsed = parse_question(question, data)
+    parsed = parse_question(question, data, tuning)
     named = parsed.legacy and parsed.legacy.selection.defis and not parsed.not_understood
     # Listing the défis a question names says nothing: their own facts do.
     if parsed.query is None or (named and parsed.query.operation == "list" and parsed.query.measure is None):
@@ -100,13 +99,13 @@ def figures_for_question(question: str, data: StructuredData | None, passages: S
             return []  # the question is about promotions the filter leaves out
     try:
         main = run_query(data, query)
-        computed = [main, *(run_query(data, extra) for extra in _companions(query, main, data))]
+        computed = [main, *(run_query(data, extra) for extra in _companions(query, main, data, tuning))]
     except QueryError:
         return []
     if narrowed:
         # Numbers stated in the documents are about the whole programme or their own promotion, not the filter's.
         return [replace(figure, scope=f"{figure.scope} ; {_filter_scope(data, promotions)}") for figure in computed]
-    return computed + _published(parsed.legacy, computed, passages, data)
+    return computed + _published(parsed.legacy, computed, passages, data, tuning)
 
 
 def _filter_scope(data: StructuredData, promotions: Sequence[str]) -> str:
@@ -115,15 +114,12 @@ def _filter_scope(data: StructuredData, promotions: Sequence[str]) -> str:
     return f"promotion{'s' if len(names) > 1 else ''} {', '.join(names)} (filtre)"
 
 
-MAX_UNKNOWN_WORDS = 3  # more unknown words: a question for the documents, not a figure with an unknown condition
-
-
-def figure_notice(question: str, data: StructuredData | None) -> str | None:
+def figure_notice(question: str, data: StructuredData | None, tuning: Tuning = TUNING) -> str | None:
     """For a figure question with a part the data cannot answer: what was understood, what was not; else None."""
     if data is None or not isinstance(question, str) or not question.strip():
         return None
-    parsed = parse_question(question, data)
-    if not parsed.asks_figure or not 0 < len(parsed.not_understood) <= MAX_UNKNOWN_WORDS:
+    parsed = parse_question(question, data, tuning)
+    if not parsed.asks_figure or not 0 < len(parsed.not_understood) <= tuning.figure_max_unknown_words:
         return None
     understood = ""
     if parsed.attempted is not None:

@@ -13,6 +13,7 @@ from eig_qa.figures.lexicon import data_lexicon
 from eig_qa.figures.query import Filter, Query
 from eig_qa.figures.recognise import DURATION, _parse, _Query
 from eig_qa.french import YEAR, number_words
+from eig_qa.tuning import TUNING, Tuning
 
 _NUMBERS = number_words(1, 12)
 _NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
@@ -339,9 +340,9 @@ def _share(profile: str | None, measure: str | None, filters: list[Filter]) -> Q
 
 
 @lru_cache(maxsize=1024)  # the figures and the notice of one answer read the same question
-def parse_question(question: str, data: StructuredData) -> Parsed:
+def parse_question(question: str, data: StructuredData, tuning: Tuning = TUNING) -> Parsed:
     """Read a question as a query; Parsed.query is None when it is not a figure question or not understood."""
-    legacy = _parse(question, data)
+    legacy = _parse(question, data, tuning)
     if legacy is None:
         return Parsed(None, not_understood=("une promotion ou une année absente des données",))
     query = to_query(legacy, data, fold(question))
@@ -349,8 +350,9 @@ def parse_question(question: str, data: StructuredData) -> Parsed:
     glosses = set(fold(" ".join(re.findall(r"\(([^)]*)\)", question))).split())
     # A défi found despite a typo ("Signaux Faibls") leaves its words in the text: they were understood.
     named = {token for name in legacy.selection.defis for token in fold(name).split()}
+    close = tuning.figure_understood_similarity
     left = tuple(word for word in leftover_words(legacy.text, _patterns(data))
-                 if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=0.8))
+                 if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=close))
     # A figure is asked for when something is computed ("combien de défis", "durée moyenne"), not only named.
     operation = _operation(legacy, legacy.text, legacy.dimension is not None, fold(question))
     asks = operation not in (None, "list") and (legacy.counted is not None or operation != "count")

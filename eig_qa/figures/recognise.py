@@ -22,6 +22,7 @@ from eig_qa.figures.question_words import (
     SUBJECT,
 )
 from eig_qa.french import YEAR, number_words
+from eig_qa.tuning import TUNING, Tuning
 
 _NUMBER_WORDS = number_words(6, 12)  # months of a défi
 QUESTION_YEAR = re.compile(rf"\b({YEAR})\b")
@@ -91,12 +92,12 @@ def _months(text: str) -> int | None:
     return 12 if match.group(2) else int(_NUMBER_WORDS.get(match.group(1), match.group(1)))
 
 
-def _parse(question: str, data: StructuredData) -> _Query | None:
+def _parse(question: str, data: StructuredData, tuning: Tuning = TUNING) -> _Query | None:
     """Read the entities and the intent of a question; None when it names facts absent from the data."""
     lexicon = data_lexicon(data)
-    words = [corrected(token, lexicon.vocabulary) for token in fold(question).split()]
+    words = [corrected(token, lexicon.vocabulary, tuning) for token in fold(question).split()]
     text = _PROGRAMME_HOST.sub(r"\1", " ".join(words))
-    capitals = {corrected(fold(w), lexicon.vocabulary) for w in re.findall(r"\w+", question) if w[0].isupper()}
+    capitals = {corrected(fold(w), lexicon.vocabulary, tuning) for w in re.findall(r"\w+", question) if w[0].isupper()}
 
     # Each entity found is taken out of the text, so that later rules do not read it twice.
     codes, text = find_promotions(text, data)
@@ -116,7 +117,7 @@ def _parse(question: str, data: StructuredData) -> _Query | None:
         skill=_find_first({key: pattern for key, pattern in SKILLS.items() if key in known_skills}, text),
         duration_months=_months(text),
         with_source_code=bool(re.search(rf"\b(?:{SOURCE_CODE})\b", text)),
-        defis=defis or fuzzy_defis(text, lexicon),
+        defis=defis or fuzzy_defis(text, lexicon, tuning),
         profile=_find_first(PROFILES, text),
     )
     counted = (_after(pattern, text, need_of=True) for pattern in (COUNT, BREAKDOWN, RANKING))
