@@ -61,3 +61,8 @@ def test_folding_in_place_keeps_offsets():
     assert len(fold_in_place(text)) == len(text)
     assert fold_in_place(text) == "l'equipe œuvre a evry"
     assert plain_apostrophes("l’œuvre") == "l'oeuvre"
+
+
+def test_words_typed_without_accents_give_the_same_terms():
+    assert analyze("données collectivité premières après activité") == \
+        analyze("donnees collectivite premieres apres activite")

@@ -11,7 +11,7 @@ from bm25s.stopwords import STOPWORDS_FRENCH
 from eig_qa.french import fold_accents, ordinal_words
 
 # Bump when analyze() changes: indexes built with another version are stale.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 # Question words and fillers that carry no topic in a question.
 _QUESTION_WORDS = {
@@ -60,8 +60,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Return the folded Snowball stem of one lowercase word."""
-    return fold_accents(_stemmer().stemWord(word))
+    """Return the Snowball stem of one lowercase word, accents folded first: people often type without them, and
+    Snowball's French rules stem "données" and "donnees", "collectivité" and "collectivite" apart."""
+    return _stemmer().stemWord(fold_accents(word))
 
 
 def words(text: str) -> list[str]:
