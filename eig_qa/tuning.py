@@ -82,6 +82,9 @@ class Tuning:
     unknown_typo_min_chars: int = 6
     # …and from this rapidfuzz ratio (0-1): one edit in 7 letters or more ("colectiv" for "collectiv").
     unknown_typo_similarity: float = 0.85
+    # A question word no passage holds is a clipped corpus word ("visio" for "visioconférence") from this length;
+    # shorter beginnings start too many words.
+    unknown_clipped_min_chars: int = 5
 
     # --- scorer training (train-scorer only) ---
     # Inverse regularisation of the logistic regression; measured on the tune split (out-of-fold, best sentence

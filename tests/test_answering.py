@@ -268,3 +268,11 @@ def test_a_typo_of_a_corpus_word_is_not_unknown():
     frequencies = dict.fromkeys(analyze("une collectivité territoriale peut candidater"), 4)
     assert profile("une colectivité territorialle peut candidater", frequencies).unknown == frozenset()
     assert profile("recette de la tarte", {"recet": 2, "cart": 5}).unknown == frozenset({"tart"})
+
+
+def test_a_clipped_corpus_word_is_not_unknown():
+    from eig_qa.search.analyzer import analyze
+
+    frequencies = dict.fromkeys(analyze("entretien par visioconférence possible"), 3)
+    assert profile("entretien en visio possible ?", frequencies).unknown == frozenset()
+    assert profile("entretien en vis possible ?", frequencies).unknown == frozenset(analyze("vis"))

@@ -108,10 +108,15 @@ class QuestionProfile:
 
 
 def _typo(term: str, document_frequency: Mapping[str, int], tuning: Tuning) -> bool:
-    """Whether an unknown term is a typo of one the corpus uses ("colectiv" for "collectiv"); short words are not
-    (one letter changes "tarte" into "carte")."""
+    """Whether an unknown term is a typo of one the corpus uses ("colectiv" for "collectiv") or the beginning of one
+    ("visio" for "visioconferent"); short words are not (one letter changes "tarte" into "carte")."""
+    if term.isdigit():
+        return False
+    if len(term) >= tuning.unknown_clipped_min_chars and any(
+            count and known != term and known.startswith(term) for known, count in document_frequency.items()):
+        return True
     cutoff = 100 * tuning.unknown_typo_similarity
-    return len(term) >= tuning.unknown_typo_min_chars and not term.isdigit() and process.extractOne(
+    return len(term) >= tuning.unknown_typo_min_chars and process.extractOne(
         term, document_frequency.keys(), scorer=fuzz.ratio, score_cutoff=cutoff) is not None
 
 
