@@ -53,12 +53,12 @@ def test_dev_set_quality_stays_above_its_floors(real_assistant):
     items = load_questions([DEV_QUESTIONS, DEV_FIGURES])
     report = summarise([evaluate_item(real_assistant, item, k=10) for item in items])
     print(json.dumps({k: v for k, v in vars(report).items() if k != "results"}, ensure_ascii=False))
-    # Floors a little under today's measures on all 118 + 35 questions (README: hit@5 0.789, MRR 0.641, answers
-    # 0.622, abstention 0.286, false abstentions 0.044, figures 1.0), so that a regression fails CI.
+    # Floors a little under today's measures on all 118 + 35 questions (README, 2 December: hit@5 0.789, MRR 0.643,
+    # answers 0.633, abstention 0.393, false abstentions 0.056, figures 1.0), so that a regression fails CI.
     assert report.hit_at_5 >= 0.75
     assert report.mrr_at_10 >= 0.6
     assert report.answer_contains >= 0.58
-    assert report.abstention >= 0.2
+    assert report.abstention >= 0.3
     assert report.false_abstention <= 0.07
     assert report.figures >= 0.9
 
