@@ -32,13 +32,12 @@ def extra_words(passage: Passage, forms: Sequence[frozenset[str]]) -> int | None
     """How many words beyond the subject the closest defining sentence of a passage names before its verb ("Le
     programme EIG 4 est…": 1), None when no sentence opens with the whole subject, in one of its forms, then a
     defining verb."""
-    fewest = None
+    counts = []
     for sentence in analysis_of(passage).sentences:
         head = defining_head(sentence.folded)
-        for form in forms:
-            if head and head[0] in form and form <= set(head) and (fewest is None or len(set(head) - form) < fewest):
-                fewest = len(set(head) - form)
-    return fewest
+        named = set(head)
+        counts += [len(named - form) for form in forms if head and head[0] in form and form <= named]
+    return min(counts, default=None)
 
 
 def with_defining_passages(profile: QuestionProfile, retrieval: Retrieval, passages: Sequence[Passage],
