@@ -56,8 +56,8 @@ class Tuning:
     topic_min_titles: int = 3
     # Floor on the titles' spread, so a corpus of near-identical titles does not make every question an outlier.
     topic_min_spread: float = 0.02
-    # The off-topic bound, in spreads, that the spread of a corpus with few titles is widened for (Student's t): the
-    # answer stage's bound (answer/answering.py, AbstentionRule.min_topicality).
+    # The off-topic bound, in spreads below the titles' mean: the answer stage abstains below it (AbstentionRule's
+    # default) and a corpus with few titles has its spread widened for it (Student's t). Measured: README.
     topic_reference_bound: float = 1.5
 
     # --- answer/ ---
