@@ -227,6 +227,26 @@ def test_pdf_pages_without_text_are_dropped(tmp_path: Path) -> None:
     assert reading.problems == []
 
 
+@pytest.mark.parametrize(
+    ("raw", "contents"),
+    [
+        ("2\nSommaire\n1. Présentation ........ 3\n2. Calendrier ....... 4\n2.1. Dates ........ 5\n", True),
+        ("Introduction ........ 3\nMéthode ....... 4\nRésultats ........ 9\n", True),
+        ("8\nTable des matières\nSynthèse\nI. L'objectif du programme\nLe programme en chiffres\n", True),
+        ("Sommaire\nLe programme recrute des profils variés.\nIl dure dix mois.\n", False),
+        ("Le jury se réunit le 4 mai.\nVoir la page ........ 3\n", False),
+    ],
+)
+def test_table_of_contents_pages_are_recognised(raw: str, contents: bool) -> None:
+    assert pdf.is_table_of_contents(raw) is contents
+
+
+def test_table_of_contents_pages_are_not_indexed(tmp_path: Path) -> None:
+    contents = "Sommaire\n1. Constitution de la promotion ........ 2\n2. Financement ........ 2\n3. Jury ........ 3"
+    write_pdf(tmp_path / "doc.pdf", [contents, "La promotion compte trente EIG."])
+    assert [(s.page, s.text) for s in read_corpus(tmp_path).sections] == [(2, "La promotion compte trente EIG.")]
+
+
 def _encrypted_pdf(path: Path, user_password: str) -> Path:
     """A PDF encrypted with RC4 (readable without extra packages) and the given user password."""
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(write_pdf(path, ["Contenu chiffré du rapport."])))
@@ -635,11 +655,14 @@ def test_real_corpus(real_corpus_dir: Path) -> None:
         source = pdf_file.relative_to(real_corpus_dir).as_posix()
         pages = sections_of(reading, source)
         with pdf.quiet_pypdf():
-            count = len(pypdf.PdfReader(pdf_file).pages)
+            raw_pages = [page.extract_text() or "" for page in pypdf.PdfReader(pdf_file).pages]
+        count = len(raw_pages)
+        contents = sum(1 for raw in raw_pages if pdf.is_table_of_contents(raw))
         assert pages, source
         assert [s.page for s in pages] == sorted({s.page for s in pages})
         assert all(1 <= s.page <= count for s in pages)
-        assert len(pages) >= count - 1, source  # only a blank cover page may be dropped
+        assert contents <= 2, source
+        assert len(pages) >= count - 1 - contents, source  # only a blank cover page and the contents may be dropped
         assert all(s.url and s.url.endswith(f".pdf#page={s.page}") for s in pages)
 
     for faq in sorted(real_corpus_dir.glob("documents/faq/*.yml")):

@@ -26,6 +26,12 @@ HYPHEN_SUFFIXES = frozenset(
     }
 )
 DOT_LEADERS = re.compile(r"(?:\s*\.){4,}")
+# A table of contents: lines that end with dot leaders and a page number, or a page titled so whose lines are
+# headings (none ends a sentence). Its words match many questions, as every heading of the document is there, but it
+# answers none ("promotion 7" is "Constitution de la promotion ........ 7").
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s*){4,}\d{1,4}$")
+_CONTENTS_TITLE = re.compile(r"(?i)(sommaire|table des mati[eè]res)$")
+_MIN_CONTENTS_ENTRIES = 3
 OPENING_PUNCTUATION = ("«", "(", "[", "“")
 CLOSING_PUNCTUATION = tuple(":;!?»)].,”")
 
@@ -77,6 +83,15 @@ def _join_pdf_lines(lines: list[str], vocabulary: _Vocabulary) -> str:
         else:
             out += " " + line
     return collapse(DOT_LEADERS.sub(" ", out))
+
+
+def is_table_of_contents(raw: str) -> bool:
+    """Whether the text of a PDF page is a table of contents rather than content."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if sum(1 for line in lines if _CONTENTS_ENTRY.search(line)) >= _MIN_CONTENTS_ENTRIES:
+        return True
+    titled = any(_CONTENTS_TITLE.match(line) for line in lines[:3])
+    return titled and not any(line.endswith(".") and not DOT_LEADERS.search(line) for line in lines)
 
 
 def clean_pdf_text(raw: str, vocabulary: _Vocabulary | None = None) -> str:
@@ -168,7 +183,7 @@ def read_pdf(data: bytes) -> Parsed:
     vocabulary = _vocabulary(raw for _, raw in raw_pages)
     parsed = Parsed()
     for number, raw in raw_pages:
-        text = clean_pdf_text(raw, vocabulary)
+        text = "" if is_table_of_contents(raw) else clean_pdf_text(raw, vocabulary)
         if text:
             parsed.parts.append(Part(text, page=number))
     if not parsed.parts:
