@@ -1,5 +1,7 @@
 from eig_qa.french import fold_accents
-from eig_qa.search.analyzer import analyze, words
+import pytest
+
+from eig_qa.search.analyzer import analyze, labelled_numbers, words
 
 
 def test_accents_are_folded():
@@ -66,3 +68,18 @@ def test_folding_in_place_keeps_offsets():
 def test_words_typed_without_accents_give_the_same_terms():
     assert analyze("données collectivité premières après activité") == \
         analyze("donnees collectivite premieres apres activite")
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("la promotion EIG 7", {("eig", "7")}),
+        ("eig4 et la 3e promo", {("eig", "4"), ("promot", "3")}),
+        ("la quatrième promotion", {("promot", "4")}),
+        ("Article 12 du code", {("articl", "12")}),
+        ("les 10 mois, le 7 juin 2020, en 2024, 3 500 euros", set()),
+        ("(10 lignes maximum)\n\n7. Enjeux ; février - 7 avril ; juin, 8 juin", set()),
+    ],
+)
+def test_labelled_numbers_name_a_thing_rather_than_count_it(text, pairs):
+    assert labelled_numbers(text) == pairs

@@ -6,6 +6,7 @@ import pytest
 from eig_qa.answer.answering import (
     AbstentionRule,
     Highlight,
+    absent_labels,
     absent_names,
     arrange,
     build_answer,
@@ -205,6 +206,25 @@ def test_absent_names_are_the_numbers_and_names_no_passage_holds():
     assert absent_names(profile("Existe-t-il un programme en Espagne ?"), hits) == ("Espagne",)
     assert absent_names(profile("Existe-t-il un programme en France ?"), hits) == ()
     assert absent_names(profile("Combien de promotions ?"), []) == ()
+
+
+def test_absent_labels_are_numbers_naming_a_thing_no_passage_names_so():
+    hits = [_hit("Candidatures jusqu'au 7 juin pour la promotion 4. Voir l'article 8."),
+            _hit("Les EIG 3 ont publié leur code.", title="Bilan de la 2e promotion")]
+    assert absent_labels(profile("Quand démarre la promotion EIG 7 ?"), hits) == ("EIG 7",)
+    assert absent_labels(profile("calendrier appel a projets EIG 8"), hits) == ("EIG 8",)
+    assert absent_labels(profile("Quand démarre la promotion 4 ?"), hits) == ()
+    assert absent_labels(profile("Le code des EIG de la promo 3 est-il publié ?"), hits) == ()
+    assert absent_labels(profile("Combien de défis dans la deuxième promotion ?"), hits) == ()
+    assert absent_labels(profile("Que dit l'article 8 ?"), hits) == ()
+    assert absent_labels(profile("Que font les EIG pendant les 10 mois ?"), hits) == ()
+
+
+def test_a_question_on_a_promotion_the_documents_never_name_gets_the_partial_answer():
+    hits = [_hit("Jusqu'au 7 juin 2020, candidatez pour faire partie de la promotion 4.")]
+    answer = _answer("Quand démarre la promotion 7 ?", Retrieval(hits, 1.0, 2.0))
+    assert answer.abstained and "« promotion 7 »" in answer.text
+    assert answer.to_json()["missing_terms"] == ["promotion 7"]
 
 
 def test_unknown_words_are_those_no_passage_of_the_corpus_holds():

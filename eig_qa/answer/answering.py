@@ -11,7 +11,7 @@ from eig_qa.answer.expectation import LIST_ITEM
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
 from eig_qa.answer.scorer import LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import analyze
+from eig_qa.search.analyzer import analyze, labelled_numbers
 from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
 from eig_qa.tuning import TUNING, Tuning
@@ -116,6 +116,24 @@ def absent_names(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ..
     present = frozenset().union(*(analysis_of(hit.passage).terms for hit in hits))
     return _typed(profile, lambda position, token, terms: (token[0].isdigit() or (position > 0 and token[0].isupper()))
                   and not terms & present)
+
+
+def absent_labels(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The question's numbers that name something ("promotion 7", "EIG 8") that no cited passage, nor its title or
+    heading, uses to name one of the question's words: "7 juin" or "article 8" is another thing."""
+    asked = {number for _term, number in labelled_numbers(profile.text)}
+    if not asked:
+        return ()
+    terms = frozenset(analyze(profile.text))
+    present = {number for hit in hits for part in (hit.passage.title, hit.passage.heading or "", hit.passage.text)
+               for term, number in labelled_numbers(part) if term in terms}
+    return tuple(_label_as_typed(profile.text, number) for number in sorted(asked - present))
+
+
+def _label_as_typed(text: str, number: str) -> str:
+    """A labelled number with the word before it, as the user typed it ("promotion EIG 7" → "EIG 7")."""
+    match = re.search(rf"[^\W\d_]+[\s-]*{number}(?!\d)", text)
+    return match.group(0) if match else number
 
 
 def unknown_words(profile: QuestionProfile) -> tuple[str, ...]:
@@ -237,7 +255,7 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerSc
     scored = score_sentences(profile, retrieval, model) if scored is None else scored
     best = scored[0] if scored else None
     probability = best.score if best else 0.0
-    absent = absent_names(profile, hits)
+    absent = tuple(dict.fromkeys([*absent_names(profile, hits), *absent_labels(profile, hits)]))
     missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
     chosen = arrange(select_highlights(scored, model.abstain_below, profile.tuning), hits,
                      bool(profile.expected.numbers))

@@ -74,6 +74,24 @@ def words(text: str) -> list[str]:
     return [_ABBREVIATIONS.get(token) or _ordinal(token) for token in tokens]
 
 
+# A number that names a thing: right after a word, glued to it or joined by one space or hyphen ("promotion 7",
+# "EIG4", "titre-3"), or a rank before one ("4e promo", "quatrième promotion"). Punctuation or a line break between
+# them ("maximum)\n\n7. Enjeux", "février - 7 avril", "juin, 8 juin") makes it a list number or a date instead.
+_NAMED = re.compile(r"([^\W\d_]+)(?:[ \u00a0-]?)(\d{1,3})(?![\d,.]?\d)")
+_RANKED = re.compile(rf"\b(\d{{1,3}})(?:ème|eme|e|ère|ere|er|re|nde|nd)[ \u00a0]+([^\W\d_]+)", re.IGNORECASE)
+_RANK_WORD = re.compile(r"\b([^\W\d_]+i[eè]me)[ \u00a0]+([^\W\d_]+)", re.IGNORECASE)
+
+
+def labelled_numbers(text: str) -> frozenset[tuple[str, str]]:
+    """The (term, number) pairs where a number names a thing rather than counts it: "promotion 7" gives
+    ("promot", "7"), "4e promo" ("promot", "4"); quantities, dates and years ("les 10 mois", "7 juin") give none."""
+    pairs = [(word, number) for word, number in _NAMED.findall(text)]
+    pairs += [(word, number) for number, word in _RANKED.findall(text)]
+    pairs += [(word, _ORDINALS[fold_accents(rank.lower())]) for rank, word in _RANK_WORD.findall(text)
+              if fold_accents(rank.lower()) in _ORDINALS]
+    return frozenset((terms[0], number) for word, number in pairs if (terms := analyze(word)))
+
+
 def _ordinal(token: str) -> str:
     """"troisième" → "3"; any other token unchanged."""
     return _ORDINALS.get(fold_accents(token), token) if token.endswith(("ième", "ieme")) else token
