@@ -1,6 +1,6 @@
-from eig_qa.french import fold_accents
 import pytest
 
+from eig_qa.french import fold_accents
 from eig_qa.search.analyzer import analyze, labelled_numbers, words
 
 

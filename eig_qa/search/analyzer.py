@@ -43,7 +43,8 @@ _ABBREVIATIONS = {"promo": "promotion", "promos": "promotions", "dispo": "dispos
 # "la troisième promotion" is "la promotion 3" ("premier" and "second" are left alone: too often not a rank, and
 # only words in "-ième" are looked up).
 _ORDINALS = {word: str(rank) for word, rank in ordinal_words(2, 10).items()}
-_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:ème|eme|e|ère|ere|er|re|nde|nd)\b", re.IGNORECASE)  # "3e", "1re", "2nd"
+_RANK_SUFFIX = r"(?:ème|eme|e|ère|ere|er|re|nde|nd)"  # "3e", "1re", "2nd"
+_ORDINAL_SUFFIX = re.compile(rf"(?<=\d){_RANK_SUFFIX}\b", re.IGNORECASE)
 
 
 STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTION_WORDS | _FUNCTION_WORDS
@@ -78,7 +79,7 @@ def words(text: str) -> list[str]:
 # "EIG4", "titre-3"), or a rank before one ("4e promo", "quatrième promotion"). Punctuation or a line break between
 # them ("maximum)\n\n7. Enjeux", "février - 7 avril", "juin, 8 juin") makes it a list number or a date instead.
 _NAMED = re.compile(r"([^\W\d_]+)(?:[ \u00a0-]?)(\d{1,3})(?![\d,.]?\d)")
-_RANKED = re.compile(rf"\b(\d{{1,3}})(?:ème|eme|e|ère|ere|er|re|nde|nd)[ \u00a0]+([^\W\d_]+)", re.IGNORECASE)
+_RANKED = re.compile(rf"\b(\d{{1,3}}){_RANK_SUFFIX}[ \u00a0]+([^\W\d_]+)", re.IGNORECASE)
 _RANK_WORD = re.compile(r"\b([^\W\d_]+i[eè]me)[ \u00a0]+([^\W\d_]+)", re.IGNORECASE)
 
 
