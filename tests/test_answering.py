@@ -13,6 +13,7 @@ from eig_qa.answer.answering import (
     dated_text,
     score_sentences,
     select_highlights,
+    states_dated_figures,
     unknown_words,
 )
 from eig_qa.answer.expectation import expectation
@@ -265,21 +266,35 @@ def test_rules_of_different_years_come_most_recent_first_and_say_their_year():
     hits = [_dated_hit("Le salaire est fixé à 4 000 euros nets pour tous.", "2020-01-10", 0),
             _dated_hit("Le salaire est fixé à 3 500 euros nets par mois.", "2021-01-10", 1)]
     chosen = [Highlight(0, 0, 49, hits[0].passage.text, 0.6), Highlight(1, 0, 48, hits[1].passage.text, 0.5)]
-    ordered = arrange(chosen, hits, names_its_time=False)
+    assert states_dated_figures(chosen, hits, names_its_time=False)
+    ordered = arrange(chosen, hits, dated=True)
     assert [item.hit_index for item in ordered] == [1, 0]
-    assert dated_text(ordered, hits, names_its_time=False) == (
+    assert dated_text(ordered, hits, dated=True) == (
         "D'après un document de 2021 : Le salaire est fixé à 3 500 euros nets par mois. "
         "D'après un document de 2020 : Le salaire est fixé à 4 000 euros nets pour tous.")
     # A question that names its year or promotion keeps the scorer's order, without the years.
-    assert [item.hit_index for item in arrange(chosen, hits, names_its_time=True)] == [0, 1]
-    assert not dated_text(chosen, hits, names_its_time=True).startswith("D'après")
+    assert not states_dated_figures(chosen, hits, names_its_time=True)
+    assert [item.hit_index for item in arrange(chosen, hits, dated=False)] == [0, 1]
+    assert not dated_text(chosen, hits, dated=False).startswith("D'après")
 
 
-def test_sentences_of_one_passage_are_shown_in_reading_order():
+def test_sentences_that_are_not_versions_of_one_rule_keep_the_scorers_order_whatever_their_year():
+    hits = [_dated_hit("Le programme EIG permet d'intégrer des talents du numérique.", "2019-01-10", 0),
+            _dated_hit("Le blog a publié 19 articles sur le programme.", "2021-06-01", 1),
+            _dated_hit("Le budget prévoit 800 000 euros pour les salaires.", "2021-06-01", 2)]
+    salary = _dated_hit("Le salaire est fixé à 4 000 euros nets pour tous.", "2019-01-10", 3)
+    chosen = [Highlight(0, 0, 60, hits[0].passage.text, 0.6), Highlight(1, 0, 46, hits[1].passage.text, 0.5)]
+    assert not states_dated_figures(chosen, hits, names_its_time=False)
+    figures = [Highlight(3, 0, 49, salary.passage.text, 0.6), Highlight(2, 0, 50, hits[2].passage.text, 0.5)]
+    assert not states_dated_figures(figures, [*hits, salary], names_its_time=False)
+    assert [item.hit_index for item in arrange(chosen, hits, dated=False)] == [0, 1]
+
+
+def test_sentences_are_shown_best_first():
     text = "Le programme est ouvert à toute personne diplômée. Nous recherchons surtout des profils expérimentés."
     hits = [_dated_hit(text, "2021-01-10")]
     chosen = [Highlight(0, 51, len(text), text[51:], 0.6), Highlight(0, 0, 50, text[:50], 0.5)]
-    assert [item.start for item in arrange(chosen, hits, names_its_time=False)] == [0, 51]
+    assert [item.start for item in arrange(chosen, hits, dated=False)] == [51, 0]
 
 
 def test_a_typo_of_a_corpus_word_is_not_unknown():

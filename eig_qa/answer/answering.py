@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eig_qa.answer.expectation import LIST_ITEM
+from eig_qa.answer.expectation import LIST_ITEM, NUMBER
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
 from eig_qa.answer.scorer import LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import analyze, labelled_numbers
+from eig_qa.search.analyzer import analyze, labelled_numbers, term_set
 from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
 from eig_qa.tuning import TUNING, Tuning
@@ -203,18 +203,27 @@ class Answer:
         }
 
 
-def arrange(chosen: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> list[Highlight]:
-    """The chosen sentences in the order they are read: the documents of their passages most recent first when
-    they differ in year and the question names no year or promotion (a rule of 2021 before one of 2020), else the
-    passages by their best sentence; within a passage, in the text's order."""
-    first_seen = {item.hit_index: position for position, item in reversed(list(enumerate(chosen)))}
+def _year(item: Highlight, hits: Sequence[Hit]) -> str:
+    return (hits[item.hit_index].passage.date or "")[:4]
 
-    def year(item: Highlight) -> str:
-        return (hits[item.hit_index].passage.date or "")[:4]
 
-    dated = not names_its_time and len({year(item) for item in chosen}) > 1
-    return sorted(chosen, key=lambda item: (_negated(year(item)) if dated else "", first_seen[item.hit_index],
-                                            item.start))
+def states_dated_figures(chosen: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool,
+                         tuning: Tuning = TUNING) -> bool:
+    """Whether two sentences give versions of one rule from documents of different years (a salary of 2020 and
+    one of 2021: both hold a figure and share most of their words) for a question that names no year or promotion:
+    then the most recent comes first and each says its year."""
+    if names_its_time:
+        return False
+    stated = [(_year(item, hits), term_set(item.text)) for item in chosen if NUMBER.search(item.text)]
+    return any(year and other_year and year != other_year
+               and len(terms & other_terms) >= tuning.same_rule_overlap * len(terms | other_terms)
+               for position, (year, terms) in enumerate(stated) for other_year, other_terms in stated[position + 1 :])
+
+
+def arrange(chosen: Sequence[Highlight], hits: Sequence[Hit], dated: bool) -> list[Highlight]:
+    """The chosen sentences best first (the scorer's probability), or, when `dated` (states_dated_figures), the
+    documents most recent first, then best first."""
+    return sorted(chosen, key=lambda item: (_negated(_year(item, hits)) if dated else "", -item.score))
 
 
 def _negated(year: str) -> str:
@@ -222,14 +231,14 @@ def _negated(year: str) -> str:
     return "".join(chr(ord("9") - ord(digit) + ord("0")) for digit in year) if year.isdigit() else "~"
 
 
-def dated_text(highlights: Sequence[Highlight], hits: Sequence[Hit], names_its_time: bool) -> str:
-    """The answer's text; when its sentences come from documents of different years and the question names none,
-    each group says its year ("D'après un document de 2021 : … D'après un document de 2020 : …")."""
-    years = [(hits[item.hit_index].passage.date or "")[:4] for item in highlights]
-    if names_its_time or len(set(years)) < 2:
+def dated_text(highlights: Sequence[Highlight], hits: Sequence[Hit], dated: bool) -> str:
+    """The answer's text; when `dated`, each group of sentences from one year says it ("D'après un document de
+    2021 : … D'après un document de 2020 : …")."""
+    if not dated:
         return " ".join(item.text for item in highlights)
     parts, previous = [], None
-    for year, item in zip(years, highlights, strict=True):
+    for item in highlights:
+        year = _year(item, hits)
         if year != previous:
             parts.append(f"D'après un document de {year} :" if year else "D'après un document non daté :")
             previous = year
@@ -257,10 +266,11 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerSc
     probability = best.score if best else 0.0
     absent = tuple(dict.fromkeys([*absent_names(profile, hits), *absent_labels(profile, hits)]))
     missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
-    chosen = arrange(select_highlights(scored, model.abstain_below, profile.tuning), hits,
-                     bool(profile.expected.numbers))
+    selected = select_highlights(scored, model.abstain_below, profile.tuning)
+    dated = states_dated_figures(selected, hits, bool(profile.expected.numbers), profile.tuning)
+    chosen = arrange(selected, hits, dated)
     highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits, profile.tuning)]
-    best_text = dated_text(highlights, hits, bool(profile.expected.numbers))
+    best_text = dated_text(highlights, hits, dated)
     if rule.should_abstain(profile, scored, retrieval, model, absent):
         if rule.off_topic(retrieval):
             text = NOT_FOUND + OFF_TOPIC_DETAIL
