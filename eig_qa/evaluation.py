@@ -25,6 +25,7 @@ class QuestionResult:
     split: str = "tune"  # "tune" (design and fit on it) or "check" (measure only)
     rank: int | None = None  # 1-based rank of the first passage holding the answer
     answer_ok: bool = False
+    first_ok: bool = False  # answered, and the first highlighted sentence (with the list it announces) holds it
     abstained: bool = False
     figures_ok: bool = False
     figures_shown: bool = False  # at least one key figure was shown
@@ -44,6 +45,7 @@ class EvaluationReport:
     hit_at_5: float | None = None
     mrr_at_10: float | None = None
     answer_contains: float | None = None
+    first_sentence: float | None = None
     abstention: float | None = None
     false_abstention: float | None = None
     figures: float | None = None
@@ -113,7 +115,18 @@ def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
         result.rank = answer_rank(output["passages"], item)
         result.best_right = contains_all(answer.best_text, item.get("answer_contains") or [])
         result.answer_ok = not answer.abstained and result.best_right
+        result.first_ok = not answer.abstained and contains_all(_first_sentence(answer.highlights),
+                                                                item.get("answer_contains") or [])
     return result
+
+
+def _first_sentence(highlights) -> str:
+    """The first highlighted sentence, with the list items quoted after it (they share its passage and score)."""
+    if not highlights:
+        return ""
+    first = highlights[0]
+    group = [item for item in highlights if (item.hit_index, item.score) == (first.hit_index, first.score)]
+    return " ".join(item.text for item in group)
 
 
 def _kind(item: dict) -> str:
@@ -139,6 +152,7 @@ def summarise(results: Sequence[QuestionResult]) -> EvaluationReport:
         report.hit_at_5 = _share([r.rank is not None and r.rank <= 5 for r in answerable])
         report.mrr_at_10 = round(statistics.fmean(1 / r.rank if r.rank else 0.0 for r in answerable), 3)
         report.answer_contains = _share([r.answer_ok for r in answerable])
+        report.first_sentence = _share([r.first_ok for r in answerable])
         report.false_abstention = _share([r.abstained for r in answerable])
     if unanswerable:
         report.abstention = _share([r.abstained for r in unanswerable])
@@ -188,6 +202,7 @@ _ROWS = (
     ("questions avec réponse", "answerable"), ("questions sans réponse", "unanswerable"),
     ("questions de chiffres", "figure_questions"), ("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"),
     ("MRR@10", "mrr_at_10"), ("réponse contient l'attendu", "answer_contains"),
+    ("1re phrase surlignée le contient", "first_sentence"),
     ("abstention (sans réponse)", "abstention"), ("fausses abstentions", "false_abstention"),
     ("chiffres clés justes", "figures"), ("chiffres clés faux affichés", "figures_wrong"),
     ("chiffres hors questions chiffres", "figures_elsewhere"), ("latence p50 (ms)", "latency_p50_ms"),

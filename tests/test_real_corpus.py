@@ -53,12 +53,14 @@ def test_dev_set_quality_stays_above_its_floors(real_assistant):
     items = load_questions([DEV_QUESTIONS, DEV_FIGURES])
     report = summarise([evaluate_item(real_assistant, item, k=10) for item in items])
     print(json.dumps({k: v for k, v in vars(report).items() if k != "results"}, ensure_ascii=False))
-    # Floors a little under today's measures on all 118 + 35 questions (README, 2 December: hit@5 0.789, MRR 0.643,
-    # answers 0.633, abstention 0.393, false abstentions 0.056, figures 1.0), so that a regression fails CI.
+    # Floors a little under today's measures on all 118 + 35 questions (README, 2 December: hit@5 0.8, MRR 0.65,
+    # answers 0.633, first highlighted sentence 0.522, abstention 0.464, false abstentions 0.056, figures 1.0), so
+    # that a regression fails CI.
     assert report.hit_at_5 >= 0.75
     assert report.mrr_at_10 >= 0.6
     assert report.answer_contains >= 0.58
-    assert report.abstention >= 0.3
+    assert report.first_sentence >= 0.45
+    assert report.abstention >= 0.4
     assert report.false_abstention <= 0.07
     assert report.figures >= 0.9
 
