@@ -88,6 +88,12 @@ def test_a_sentence_about_another_number_loses():
     # A duration is not a count, unless time is what the question counts.
     ("Combien d'EIG sont restés ?", "Les EIG restent pendant 10 mois.", False),
     ("Combien d'EIG sont restés ?", "Les EIG restent pendant 10 mois ; 25 % sont restés.", True),
+    # The count must count what is asked: a number a few content words from it, not anywhere in the sentence.
+    ("Combien de candidatures pour la promotion 5 ?",
+     "Si votre candidature est retenue, vous indiquerez vos 3 projets préférés.", False),
+    ("Combien de personnes ont le statut de réfugié ?",
+     "230 000 : c'est le nombre de personnes qui ont le statut de réfugié.", True),
+    ("Combien de candidatures ?", "Candidatures reçues : 1 200.", True),
     ("Combien d'heures d'activités par semaine ?", "Il faut 15 heures d'activités par semaine.", True),
     ("Valable combien d'années ?", "La carte reste valable 15 ans.", True),
     ("Valable combien d'années ?", "La carte est délivrée en mairie depuis 2021.", False),

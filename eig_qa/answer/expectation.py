@@ -46,6 +46,10 @@ _COUNT = re.compile(rf"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )
                     r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
                     r"cinquante|soixante|cent|cents|mille|dizaines?|vingtaines?|trentaines?|centaines?|milliers?|"
                     r"moitie|tiers|quarts?|plusieurs|aucune?|majorite|minorite)\b")
+# Content words (stop words aside) from a count to what it counts, at most: "12 grands défis", "112 dossiers de
+# candidature", "230 000 : c'est le nombre de personnes", "candidatures reçues : 1 200".
+_COUNT_WINDOW = 3
+_SHARE_NEXT = re.compile(r"\s*(?:%|pour\s*cent)")
 _DAY = rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+)?"
 _YEAR_RANGE = re.compile(rf"\b(?:entre|de|du|depuis)\s+{_DAY}(?P<first>{_YEAR_DIGITS})\s+"
                          rf"(?:et|a|au|jusqu['’]au)\s+{_DAY}(?P<last>{_YEAR_DIGITS})\b")
@@ -87,7 +91,7 @@ class Expectation:
         if any(_about_a_sibling(name, names_so_far, names_in_sentence) for name in self.names):
             return False
         # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
-        if self.counted and not (self._names_counted(terms | nearby) and self._has_count(sentence_folded)):
+        if self.counted and not self._has_count(sentence_folded):
             return False
         if self.duration and not _DURATION.search(sentence_folded):
             return False
@@ -102,8 +106,9 @@ class Expectation:
         return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
 
     def _has_count(self, sentence_folded: str) -> bool:
-        """A count other than the question's own numbers ("la 5e promotion" does not say how many candidatures),
-        and not a duration ("pendant 10 mois" does not say how many EIG) unless time is what is counted."""
+        """A count of what is counted: a number with the counted word among the few words after it ("112 dossiers",
+        "50 gestuelles") or just before it ("candidatures reçues : 112"); not the question's own numbers ("la 5e
+        promotion"), nor a duration ("pendant 10 mois") unless time is what is counted."""
         counts_time = bool(self.counted & _time_terms())
         text = LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
         for match in _COUNT.finditer(text):
@@ -112,7 +117,12 @@ class Expectation:
                 continue
             if not counts_time and _UNIT_NEXT.match(text, match.end()):
                 continue
-            return True
+            if _SHARE_NEXT.match(text, match.end()):  # "25 % sont restés": a share of what the sentence is about
+                return self._names_counted(term_set(text))
+            after = frozenset(analyze(text[match.end() :])[:_COUNT_WINDOW])
+            before = frozenset(analyze(text[: match.start()])[-_COUNT_WINDOW:])
+            if self._names_counted(after) or self._names_counted(before):
+                return True
         return False
 
 
