@@ -217,8 +217,8 @@ def _cell(value: object) -> str:
 def format_report(report: EvaluationReport | dict[str, EvaluationReport]) -> str:
     """Readable table of the metrics, one column per split, then the questions that failed."""
     reports = report if isinstance(report, dict) else {"": report}
-    header = [f"{'':<30} " + " ".join(f"{name:>8}" for name in reports)] if len(reports) > 1 else []
-    lines = header + [f"{label:<30} " + " ".join(f"{_cell(getattr(r, attribute)):>8}" for r in reports.values())
+    header = [f"{'':<32} " + " ".join(f"{name:>8}" for name in reports)] if len(reports) > 1 else []
+    lines = header + [f"{label:<32} " + " ".join(f"{_cell(getattr(r, attribute)):>8}" for r in reports.values())
                       for label, attribute in _ROWS]
     for name, single in reports.items():
         if single.reliability:
