@@ -91,8 +91,8 @@ class Expectation:
             return False
         if any(_about_a_sibling(name, names_so_far, names_in_sentence) for name in self.names):
             return False
-        # The count must be in the sentence; what it counts may be named just before ("des gestes … : entre 50 et 60").
-        if self.counted and not self._has_count(sentence_folded):
+        # The count must be in the sentence; what a percentage counts may be named in the sentences around it.
+        if self.counted and not self._has_count(sentence_folded, terms | nearby):
             return False
         if self.duration and not _DURATION.search(sentence_folded):
             return False
@@ -106,10 +106,11 @@ class Expectation:
             return True
         return any(term.startswith(counted) for counted in self.counted if len(counted) >= 4 for term in terms)
 
-    def _has_count(self, sentence_folded: str) -> bool:
+    def _has_count(self, sentence_folded: str, named: frozenset[str]) -> bool:
         """A count of what is counted: a number with the counted word among the few words after it ("112 dossiers",
         "50 gestuelles") or just before it ("candidatures reçues : 112"); not the question's own numbers ("la 5e
-        promotion"), nor a duration ("pendant 10 mois") unless time is what is counted."""
+        promotion"), nor a duration ("pendant 10 mois") unless time is what is counted. A percentage counts what the
+        sentence or the ones around it (`named`: their terms) are about ("des EIG … : 25 % sont restés")."""
         counts_time = bool(self.counted & _time_terms())
         text = LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
         for match in _COUNT.finditer(text):
@@ -118,8 +119,8 @@ class Expectation:
                 continue
             if not counts_time and _UNIT_NEXT.match(text, match.end()):
                 continue
-            if _SHARE_NEXT.match(text, match.end()):  # "25 % sont restés": a share of what the sentence is about
-                return self._names_counted(term_set(text))
+            if _SHARE_NEXT.match(text, match.end()):
+                return self._names_counted(named)
             after = frozenset(analyze(text[match.end() :])[:_COUNT_WINDOW])
             before = frozenset(analyze(text[: match.start()])[-_COUNT_WINDOW:])
             if self._names_counted(after) or self._names_counted(before):
