@@ -66,6 +66,9 @@ def test_sentences_that_add_a_number_follow_the_figure():
     assert not adds_to_figures(sentence, "Combien de défis dans la promotion 3 ?", [COUNT])
     assert adds_to_figures("Il y a eu 112 dossiers en 2019.", "Combien de défis ?", [COUNT])
     assert not adds_to_figures("Le programme a commencé en 2017.", "Combien de défis ?", [COUNT])
+    assert not adds_to_figures("Le 18 avril 2019, les mentors ont travaillé par paires.", "Combien de défis ?", [COUNT])
+    assert adds_to_figures("Le 1er mars, 12 défis avaient démarré.", "Combien de défis ?", [COUNT])
+    assert adds_to_figures("Le 18 avril, les défis ont démarré.", "Quand et combien de défis ?", [COUNT])
     stated = "Les 32 EIG vont relever les 15 défis de la promotion 3."
     assert not adds_to_figures(stated, "Combien de défis ?", [COUNT, SAME_IN_BLOG])
     markdown = answer_markdown(answer_with([COUNT], sentences=[stated]))

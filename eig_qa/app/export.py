@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 from eig_qa.answer.scorer import HIGH
 from eig_qa.app.figure_answer import FigureLead, adds_to_figures, document_of, figure_lead, stated_in_document
 from eig_qa.app.formatting import with_unit
+from eig_qa.french import MONTHS
 
 if TYPE_CHECKING:
     from eig_qa.answer.answering import Answer, Highlight
@@ -40,8 +41,6 @@ _KIND_NOUNS = {
     "faq": ("FAQ", "FAQ"),
     "autre": ("autre document", "autres documents"),
 }
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
 # Every character that Markdown, or Streamlit's extensions of it (colours, emoji, LaTeX), gives a meaning to.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 _BLANK = re.compile(r"[^\S\n]+")
@@ -65,7 +64,7 @@ def french_date(date: str | None) -> str | None:
     match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?.*", date)
     if not match or not match[2] or not 1 <= int(match[2]) <= 12:
         return date
-    month = _MONTHS[int(match[2]) - 1]
+    month = MONTHS[int(match[2]) - 1]
     return f"{int(match[3])} {month} {match[1]}" if match[3] else f"{month} {match[1]}"
 
 
