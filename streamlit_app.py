@@ -177,8 +177,11 @@ def draw_welcome(assistant: Assistant, summary: CorpusSummary) -> None:
     )
     if assistant.data_problem:
         st.warning(escape_markdown(assistant.data_problem), icon=":material/warning:")
-    groups = load_examples(assistant, index_key(assistant))
-    if not groups:  # no question of the corpus is answered confidently enough to be offered
+    try:
+        groups = load_examples(assistant, index_key(assistant))
+    except Exception:  # the examples are a help: the page and its questions work without them
+        groups = []
+    if not groups:  # also when no question of the corpus is answered confidently enough to be offered
         return
     with st.expander("Exemples de questions", expanded=not st.session_state.turns, icon=":material/lightbulb:"):
         for position, (column, group) in enumerate(zip(st.columns(len(groups)), groups, strict=True)):

@@ -14,6 +14,7 @@ from eig_qa.app.examples import (
     candidates,
     document_examples,
     stands_alone,
+    welcome_examples,
 )
 from eig_qa.figures.data import load_structured_data
 from eig_qa.figures.examples import figure_examples
@@ -152,3 +153,14 @@ def test_figure_examples_are_questions_the_engine_reads_as_written(real_corpus_d
     assert examples[0] == "Combien de défis dans la promotion EIG 4 ?"  # the data's latest promotion
     assert all(parse_question(question, data).query is not None for question in examples)
     assert FIGURES_TITLE == "Chiffres clés"
+
+
+@pytest.mark.real
+def test_the_eig_corpus_offers_its_two_faqs_and_key_figures(real_assistant):
+    groups = welcome_examples(real_assistant)
+    assert [group.title for group in groups] == ["FAQ administrations", "FAQ candidats EIG", FIGURES_TITLE]
+    assert [len(group.questions) for group in groups] == [3, 3, 3]
+    # Read on 2 December: every button is answered right, the first highlighted sentence from the FAQ entry itself
+    # (the eligibility one only in part: its first sentence, "Seules les administrations…", is not highlighted).
+    assert "Quels sont les critères de sélection des projets ?" in groups[0].questions
+    assert "En quoi un EIG est-il différent d’un prestataire ?" in groups[1].questions
