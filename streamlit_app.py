@@ -9,6 +9,7 @@ import streamlit as st
 
 from eig_qa.answer.answering import Answer, confidence_caption
 from eig_qa.app.conversation import Turn
+from eig_qa.app.examples import ExampleGroup, index_key, welcome_examples
 from eig_qa.app.export import (
     answer_markdown,
     citation_details,
@@ -33,23 +34,6 @@ from eig_qa.search.retrieval import SearchFilters
 
 TITLE = "Entrepreneurs d'intérêt général — Assistant documentaire"
 STATISTICS_PAGE = "app_pages/statistiques.py"
-EXAMPLES = {
-    "Découvrir le programme": (
-        "Qu'est-ce que le programme Entrepreneurs d'intérêt général ?",
-        "Comment se déroulent les 10 mois du programme ?",
-        "Quel est le salaire net mensuel d'un EIG ?",
-    ),
-    "Candidater en tant qu'administration": (
-        "Quel est le calendrier de l'appel à projets EIG 5 ?",
-        "Quels sont les critères de sélection des projets des administrations ?",
-        "Une collectivité territoriale peut-elle répondre à l'appel à projets EIG 5 ?",
-    ),
-    "Chiffres clés": (
-        "Combien de défis dans la promotion 3 ?",
-        "Quelle part des défis a publié son code source ?",
-        "Quelle administration a accueilli le plus de défis ?",
-    ),
-}
 VIEW_HELP = "Montre le passage à sa place : la page du PDF, ou la section du fichier."
 USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
 # Streamlit keeps a chat scrolled to its end while it grows; once the page has stopped growing (same height for
@@ -94,6 +78,13 @@ def load_assistant(settings: Settings) -> Assistant:
     if bar is not None:
         bar.empty()
     return assistant
+
+
+# Each example is asked once to check that it is answered well (about 1 s): once per index, for every visitor.
+@st.cache_resource(show_spinner=False)
+def load_examples(_assistant: Assistant, index: str) -> list[ExampleGroup]:
+    """The welcome page's example questions, drawn from the corpus behind the index `index`."""
+    return welcome_examples(_assistant)
 
 
 def open_assistant() -> Assistant:
@@ -186,13 +177,19 @@ def draw_welcome(assistant: Assistant, summary: CorpusSummary) -> None:
     )
     if assistant.data_problem:
         st.warning(escape_markdown(assistant.data_problem), icon=":material/warning:")
+    try:
+        groups = load_examples(assistant, index_key(assistant))
+    except Exception:  # the examples are a help: the page and its questions work without them
+        groups = []
+    if not groups:  # also when no question of the corpus is answered confidently enough to be offered
+        return
     with st.expander("Exemples de questions", expanded=not st.session_state.turns, icon=":material/lightbulb:"):
-        for column, (audience, questions) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items(), strict=True):
+        for position, (column, group) in enumerate(zip(st.columns(len(groups)), groups, strict=True)):
             with column:
-                st.markdown(f"**{audience}**")
-                for number, question in enumerate(questions):
+                st.markdown(f"**{escape_markdown(group.title)}**")
+                for number, question in enumerate(group.questions):
                     # A non-breaking space keeps the question mark with its last word, as French typography wants.
-                    st.button(question.replace(" ?", "\u00a0?"), key=f"example_{audience}_{number}",
+                    st.button(question.replace(" ?", "\u00a0?"), key=f"example_{position}_{number}",
                               on_click=ask_example, args=(question,), width="stretch", wrap=True)
 
 

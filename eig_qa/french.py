@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+          "décembre")
 # Typographic apostrophes and ligatures as people type them on a keyboard.
 _PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"})
 

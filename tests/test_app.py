@@ -20,6 +20,7 @@ APP = str(PROJECT_ROOT / "streamlit_app.py")
 TIMEOUT_SECONDS = 300
 DEADLINE_QUESTION = "Quelle est la date limite de dépôt des dossiers de l'appel à projets EIG 4 ?"
 FIGURES_QUESTION = "Combien de défis dans la promotion 3 ?"
+SERVICES = PROJECT_ROOT / "tests" / "fixtures" / "corpus_services"
 
 
 @pytest.fixture
@@ -54,9 +55,11 @@ def test_page_renders_welcome_examples_and_filters(app):
     welcome = markdown_of(app)
     assert "documents publics du programme" in welcome
     assert "Je ne rédige pas de texte" in welcome
-    assert {"**Découvrir le programme**", "**Candidater en tant qu'administration**", "**Chiffres clés**"} <= {
+    # The examples come from the corpus: its two FAQs, whose titles say for whom, then the key figures.
+    assert {"**FAQ administrations**", "**FAQ candidats EIG**", "**Chiffres clés**"} <= {
         element.value for element in app.markdown}
-    assert FIGURES_QUESTION.replace(" ?", "\u00a0?") == app.button(key="example_Chiffres clés_0").label
+    assert app.button(key="example_2_0").label == "Combien de défis dans la promotion EIG 4\u00a0?"
+    assert 6 <= sum((button.key or "").startswith("example_") for button in app.button) <= 9
     assert [widget.label for widget in app.sidebar.multiselect] == ["Types de documents",
                                                                     "Promotion (année des documents)"]
     assert "EIG 3 (2019)" in app.sidebar.multiselect[1].options
@@ -101,10 +104,28 @@ def test_see_in_document_shows_the_pdf_page_or_the_section(app):
 
 
 def test_example_button_asks_its_question(app):
-    app.button(key="example_Chiffres clés_0").click().run()
+    app.button(key="example_2_0").click().run()
     assert not app.exception
-    assert [turn.question for turn in app.session_state["turns"]] == [FIGURES_QUESTION]
+    assert [turn.question for turn in app.session_state["turns"]] == ["Combien de défis dans la promotion EIG 4 ?"]
     assert app.metric
+
+
+def test_another_corpus_gets_examples_from_its_own_questions(tmp_path, monkeypatch):
+    monkeypatch.setenv("EIG_QA_CORPUS", str(SERVICES))
+    monkeypatch.setenv("EIG_QA_INDEX", str(tmp_path / "index"))
+    monkeypatch.delenv("EIG_QA_MODEL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS).run()
+    assert not at.exception and not at.error
+    titles = {element.value for element in at.markdown}
+    assert {"**Faq**", r"**Immatriculer son véhicule \: la carte grise**"} <= titles
+    assert "**Chiffres clés**" not in titles
+    examples = [button for button in at.button if (button.key or "").startswith("example_")]
+    assert 6 <= len(examples) <= 9 and "programme" not in " ".join(button.label for button in examples)
+    at.button(key="example_1_0").click().run()
+    assert not at.exception
+    turn = at.session_state["turns"][0]
+    assert turn.question == "Combien coûte une carte grise ?" and not turn.answer.abstained
+    assert "51 euros" in turn.answer.highlights[0].text
 
 
 def test_figures_question_leads_with_the_figure(app):

@@ -45,7 +45,7 @@ def make_turn(question: str = "Quelle est la date limite ?", understood_as: str 
     figure = Figure("Défis de la promotion 3", 15, "défis", "Promotion EIG 3 (2019)",
                     "Nombre d'entrées de defis.yml avec promotion == 3.", "data/defis.yml")
     answer = Answer(question, ANSWER_SENTENCE, False, [Hit(cited, 0.033, 4.0, 0.9), Hit(other, 0.02, 1.0, 0.8)],
-                    [highlight], figures=[figure])
+                    [highlight], figures=[figure], confidence="haute")
     return Turn(question, answer, understood_as)
 
 

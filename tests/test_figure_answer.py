@@ -24,13 +24,15 @@ MENTORS = Figure("Nombre de mentors (agents publics porteurs de défis)", 126, "
 TEXT = "Le programme offre un tiers-lieu pour les 3 promotions. Les 32 EIG vont relever les 15 défis de la promotion 3."
 
 
-def answer_with(figures, sentences=(), abstained=False, question="Combien de défis dans la promotion 3 ?"):
+def answer_with(figures, sentences=(), abstained=False, question="Combien de défis dans la promotion 3 ?",
+                confidence="haute"):
     passage = Passage(id=0, source="documents/blog/b.md", page=None, title="Billet", date="2019-04-12", kind="blog",
                       url=None, heading=None, text=TEXT, start=0, end=len(TEXT))
     highlights = [Highlight(0, TEXT.index(sentence), TEXT.index(sentence) + len(sentence), sentence, 1.0)
                   for sentence in sentences]
     text = "Je ne trouve pas cela dans les documents." if abstained else " ".join(sentences)
-    return Answer(question, text, abstained, [Hit(passage, 0.03, 1.0, 0.9)], highlights, figures=list(figures))
+    return Answer(question, text, abstained, [Hit(passage, 0.03, 1.0, 0.9)], highlights, figures=list(figures),
+                  confidence=confidence)
 
 
 def test_computed_and_stated_figures_are_told_apart_by_their_source():
@@ -64,11 +66,16 @@ def test_sentences_that_add_a_number_follow_the_figure():
     assert not adds_to_figures(sentence, "Combien de défis dans la promotion 3 ?", [COUNT])
     assert adds_to_figures("Il y a eu 112 dossiers en 2019.", "Combien de défis ?", [COUNT])
     assert not adds_to_figures("Le programme a commencé en 2017.", "Combien de défis ?", [COUNT])
+    assert not adds_to_figures("Le 18 avril 2019, les mentors ont travaillé par paires.", "Combien de défis ?", [COUNT])
+    assert adds_to_figures("Le 1er mars, 12 défis avaient démarré.", "Combien de défis ?", [COUNT])
+    assert adds_to_figures("Le 18 avril, les défis ont démarré.", "Quand et combien de défis ?", [COUNT])
     stated = "Les 32 EIG vont relever les 15 défis de la promotion 3."
     assert not adds_to_figures(stated, "Combien de défis ?", [COUNT, SAME_IN_BLOG])
     markdown = answer_markdown(answer_with([COUNT], sentences=[stated]))
     lead, quotes = markdown.split("Ce que disent aussi les documents :")
     assert "**15 défis**" in lead and "Les 32 EIG vont relever" in quotes
+    # Quoted after a figure only when the answer is confident: below, they were nearly all beside the point.
+    assert "Ce que disent aussi" not in answer_markdown(answer_with([COUNT], sentences=[stated], confidence="moyenne"))
 
 
 def test_differing_figures_come_with_what_they_count():

@@ -1,9 +1,10 @@
 """Definition questions ("qu'est-ce que le programme EIG ?"): the corpus's sentences that define their subject join
 the candidates, since a question made of its most common words retrieves passages that only mention it.
 
-Measured effect: none on the dev questions of either split (none asks a definition); the welcome page's first example
-and "Qu'est-ce que le programme EIG ?" cite the programme's definition instead of sentences about its publicity. The
-passages are scanned at question time (tens of milliseconds, definition questions only)."""
+Measured effect: none on the dev questions of either split (none asks a definition); "Qu'est-ce que le programme
+Entrepreneurs d'intérêt général ?" and "Qu'est-ce que le programme EIG ?" cite the programme's definition instead of
+sentences about its publicity. The passages are scanned at question time (tens of milliseconds, definition questions
+only)."""
 
 from __future__ import annotations
 

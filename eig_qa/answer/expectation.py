@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from eig_qa.french import MONTHS, fold_accents
 from eig_qa.french import YEAR as _YEAR_DIGITS
-from eig_qa.french import fold_accents
 from eig_qa.ingest.chunking import Name
 from eig_qa.search.analyzer import analyze, term_set
 from eig_qa.search.passage_analysis import multiword_names
@@ -22,7 +22,7 @@ DATE_QUESTION = re.compile(r"\b(quand|date|annee|jour|mois|delai|calendrier|jusq
 NUMBER = re.compile(rf"(?<![\d,.])(?!{_YEAR_DIGITS}\b)\d+")
 YEAR_QUESTION = re.compile(r"\b(annee|quand|depuis quand)\b")
 YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
-_MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+_MONTHS = "|".join(map(fold_accents, MONTHS))
 DATE = re.compile(rf"\b({_MONTHS}|jusqu(?:'|’)?au|avant le|au plus tard)\b")
 MONEY_QUESTION = re.compile(r"\b(financement|montant|salaire|remuneration|cout|budget|prix|somme|subvention)\b")
 MONEY = re.compile(r"\d\s*(?:€|euros?|k€|m€|\$|dollars?|millions? d|milliards? d)|[$€]\s*\d")

@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eig_qa.answer.expectation import DATE_QUESTION
+from eig_qa.french import MONTHS, fold_accents
+
 if TYPE_CHECKING:
     from eig_qa.figures.catalogue import Figure
 
@@ -17,6 +20,8 @@ _DATA_FOLDER = "data/"
 _STATED_SCOPE = re.compile(r"Selon (?P<title>.+?)(?: \((?P<year>\d{4})\))?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A day of the month counts nothing ("le 18 avril 2019"): it adds to a figure only when the question asks a date.
+_DAY = re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,10 @@ def _quoted_by(sentence: str, figures: Sequence[Figure]) -> bool:
 
 def adds_to_figures(sentence: str, question: str, figures: Sequence[Figure]) -> bool:
     """Whether a quoted sentence tells more than the figures: it states a number that is neither the question's
-    nor a year, and is not the sentence a shown figure was read from."""
+    nor a year nor, unless the question asks a date, a day of the month, and is not the sentence a shown figure was
+    read from."""
     asked = set(_NUMBER.findall(question))
-    numbers = [number for number in _NUMBER.findall(sentence) if number not in asked and not _YEAR.fullmatch(number)]
+    counted = sentence if DATE_QUESTION.search(fold_accents(question)) else _DAY.sub(" ", sentence)
+    numbers = [number for number in _NUMBER.findall(counted)
+               if number not in asked and not _YEAR.fullmatch(number)]
     return bool(numbers) and not _quoted_by(sentence, figures)
