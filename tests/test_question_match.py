@@ -55,3 +55,18 @@ def test_the_matching_entry_joins_the_candidates_once():
     assert [hit.passage.id for hit in again.hits] == [3, 0]
     unrelated = with_matching_entry(profile("Combien de défis ?"), retrieval, entries, passages)
     assert unrelated is retrieval
+
+
+def test_an_entry_asking_the_very_question_scores_as_the_best_hit_so_that_the_second_ranking_keeps_it():
+    from eig_qa.answer.reranking import rerank_by_sentences
+    from tests.scoring_helpers import simple_scorer
+
+    passages = _passages()
+    entries = question_entries(passages)
+    hits = [Hit(passages[3], 0.9, 1.0, 0.4), *(Hit(passages[3], 0.2, 0.1, 0.1) for _ in range(4))]
+    question = profile("Une collectivité territoriale peut-elle candidater ?")
+    widened = with_matching_entry(question, Retrieval(hits, 1.0, 1.0), entries, passages)
+    added = widened.hits[-1]
+    assert added.passage.id == 0 and added.score == 0.9 * best_entry(question, entries)[1]
+    kept = rerank_by_sentences(question, widened, simple_scorer(), k=3).retrieval.hits
+    assert 0 in [hit.passage.id for hit in kept]

@@ -41,13 +41,16 @@ def best_entry(profile: QuestionProfile, entries: Sequence[QuestionEntry]) -> tu
 
 def with_matching_entry(profile: QuestionProfile, retrieval: Retrieval, entries: Sequence[QuestionEntry],
                         passages: Sequence[Passage]) -> Retrieval:
-    """Add the passages of the entry matching the question to the hits when retrieval missed them, after the
-    others (the scorer reads how closely the entry's question matches), from `profile.tuning.entry_min_similarity`."""
+    """Add the passages of the entry matching the question to the hits when retrieval missed them, from
+    `profile.tuning.entry_min_similarity`. Their retrieval score is the best hit's times the questions' similarity:
+    scored as the last hit, an entry asking the very question was cut by the second ranking before the answer
+    ("Qu'est-ce que le programme EIG ?" answered from a sentence on the programme's agility)."""
     found = best_entry(profile, entries)
     if found is None or found[1] < profile.tuning.entry_min_similarity:
         return retrieval
     held = {hit.passage.id for hit in retrieval.hits}
-    last = retrieval.hits[-1] if retrieval.hits else None
-    added = [Hit(passages[passage_id], last.score if last else 0.0, 0.0, last.dense if last else 0.0)
+    first, last = (retrieval.hits[0], retrieval.hits[-1]) if retrieval.hits else (None, None)
+    score = first.score * found[1] if first else 0.0
+    added = [Hit(passages[passage_id], score, 0.0, last.dense if last else 0.0)
              for passage_id in found[0].passage_ids if passage_id not in held]
     return replace(retrieval, hits=[*retrieval.hits, *added]) if added else retrieval
