@@ -98,12 +98,14 @@ def load_questions(paths: Sequence[str | Path]) -> list[dict]:
     return items
 
 
-def evaluate_item(assistant, item: dict, k: int) -> QuestionResult:
-    """Ask one question and score it according to its kind."""
+def evaluate_item(assistant, item: dict, k: int, answer_k: int | None = None) -> QuestionResult:
+    """Ask one question and score it according to its kind: passage ranks among `k` hits, the answer as given
+    with `answer_k` cited passages (the product's setting; `k` when None), as it depends on them."""
     started = time.perf_counter()
-    answer = assistant.ask(item["question"], k=k)
+    answer = assistant.ask(item["question"], k=answer_k or k)
     seconds = time.perf_counter() - started
-    output = answer.to_json()
+    ranked = answer if answer_k in (None, k) or "expected" in item else assistant.ask(item["question"], k=k)
+    output = ranked.to_json()
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
                             split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds,
                             figures_shown=bool(answer.figures), probability=answer.probability)
@@ -250,12 +252,15 @@ def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10, tun
     items = load_questions(paths)
     assistant = Assistant.open(progress=True, tuning=tuning)
     assistant.ask("échauffement", k=k)  # the first query pays one-off costs that are not latency
-    reports = summarise_by_split([evaluate_item(assistant, item, k) for item in items])
+    answer_k = assistant.settings.top_k
+    reports = summarise_by_split([evaluate_item(assistant, item, k, answer_k) for item in items])
     if as_json:
         print(json.dumps({name: asdict(report) for name, report in reports.items()}, ensure_ascii=False, indent=1))
     else:
         changes = describe_changes(tuning)
-        print((f"Réglages modifiés : {changes}\n\n" if changes else "") + format_report(reports))
+        scope = (f"Rangs des passages parmi {k} ; réponses, abstentions et latences telles que données avec "
+                 f"{answer_k} passages cités (EIG_QA_TOP_K).\n\n")
+        print((f"Réglages modifiés : {changes}\n\n" if changes else "") + scope + format_report(reports))
     return 0
 
 

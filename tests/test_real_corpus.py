@@ -51,17 +51,18 @@ def test_figures_come_with_a_figure_question(real_assistant):
 @pytest.mark.skipif(not DEV_QUESTIONS.is_file(), reason="questions de développement absentes (../shared/eval)")
 def test_dev_set_quality_stays_above_its_floors(real_assistant):
     items = load_questions([DEV_QUESTIONS, DEV_FIGURES])
-    report = summarise([evaluate_item(real_assistant, item, k=10) for item in items])
+    answer_k = real_assistant.settings.top_k
+    report = summarise([evaluate_item(real_assistant, item, k=10, answer_k=answer_k) for item in items])
     print(json.dumps({k: v for k, v in vars(report).items() if k != "results"}, ensure_ascii=False))
-    # Floors a little under today's measures on all 118 + 35 questions (README, 2 December: hit@5 0.8, MRR 0.65,
-    # answers 0.633, first highlighted sentence 0.522, abstention 0.464, false abstentions 0.056, figures 1.0), so
-    # that a regression fails CI.
+    # Floors a little under today's measures on all 118 + 35 questions, answers as given with 5 cited passages
+    # (README, 2 December: hit@5 0.8, MRR 0.65, answers 0.633, first highlighted sentence 0.5, abstention 0.643,
+    # false abstentions 0.089, figures 1.0), so that a regression fails CI.
     assert report.hit_at_5 >= 0.75
     assert report.mrr_at_10 >= 0.6
     assert report.answer_contains >= 0.58
     assert report.first_sentence >= 0.45
-    assert report.abstention >= 0.4
-    assert report.false_abstention <= 0.07
+    assert report.abstention >= 0.55
+    assert report.false_abstention <= 0.11
     assert report.figures >= 0.9
 
 
