@@ -78,6 +78,7 @@ def test_words_typed_without_accents_give_the_same_terms():
         ("la quatrième promotion", {("promot", "4")}),
         ("Article 12 du code", {("articl", "12")}),
         ("les 10 mois, le 7 juin 2020, en 2024, 3 500 euros", set()),
+        ("un contrat 10 mois, un taux 25 %, EIG 8 administrations", {("eig", "8")}),
         ("(10 lignes maximum)\n\n7. Enjeux ; février - 7 avril ; juin, 8 juin", set()),
     ],
 )
