@@ -225,6 +225,8 @@ def test_absent_labels_are_numbers_naming_a_thing_no_passage_names_so():
     assert absent_labels(profile("Combien de défis dans la deuxième promotion ?"), hits) == ()
     assert absent_labels(profile("Que dit l'article 8 ?"), hits) == ()
     assert absent_labels(profile("Que font les EIG pendant les 10 mois ?"), hits) == ()
+    # An acronym's number names an edition of what it stands for, whatever the question calls it.
+    assert absent_labels(profile("Combien a coûté la troisième promo ?"), hits) == ()
 
 
 def test_a_question_on_a_promotion_the_documents_never_name_gets_the_partial_answer():

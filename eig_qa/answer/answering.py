@@ -11,7 +11,7 @@ from eig_qa.answer.expectation import LIST_ITEM, NUMBER
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
 from eig_qa.answer.scorer import LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
-from eig_qa.search.analyzer import analyze, labelled_numbers, term_set
+from eig_qa.search.analyzer import acronym_numbers, analyze, labelled_numbers, term_set
 from eig_qa.search.passage_analysis import analysis_of
 from eig_qa.search.retrieval import Hit, Retrieval
 from eig_qa.tuning import TUNING, Tuning
@@ -120,13 +120,15 @@ def absent_names(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ..
 
 def absent_labels(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ...]:
     """The question's numbers that name something ("promotion 7", "EIG 8") that no cited passage, nor its title or
-    heading, uses to name one of the question's words: "7 juin" or "article 8" is another thing."""
+    heading, uses to name one of the question's words or an acronym ("EIG 2" for "la deuxième promo"): "7 juin" or
+    "article 8" is another thing."""
     asked = {number for _term, number in labelled_numbers(profile.text)}
     if not asked:
         return ()
     terms = frozenset(analyze(profile.text))
-    present = {number for hit in hits for part in (hit.passage.title, hit.passage.heading or "", hit.passage.text)
-               for term, number in labelled_numbers(part) if term in terms}
+    parts = [part for hit in hits for part in (hit.passage.title, hit.passage.heading or "", hit.passage.text)]
+    present = {number for part in parts for term, number in labelled_numbers(part) if term in terms}
+    present |= {number for part in parts for number in acronym_numbers(part)}
     return tuple(_label_as_typed(profile.text, number) for number in sorted(asked - present))
 
 

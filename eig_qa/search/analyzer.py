@@ -96,6 +96,12 @@ def labelled_numbers(text: str) -> frozenset[tuple[str, str]]:
     return frozenset((terms[0], number) for word, number in pairs if (terms := analyze(word)))
 
 
+def acronym_numbers(text: str) -> frozenset[str]:
+    """The numbers an acronym names ("EIG 2", "DINUM2"): an edition of what the acronym stands for, whatever the
+    question calls it ("la deuxième promo")."""
+    return frozenset(number for word, number in _NAMED.findall(text) if len(word) >= 2 and word.isupper())
+
+
 def _ordinal(token: str) -> str:
     """"troisième" → "3"; any other token unchanged."""
     return _ORDINALS.get(fold_accents(token), token) if token.endswith(("ième", "ieme")) else token
