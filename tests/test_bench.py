@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
+import pytest
+
 from eig_qa import bench
 
 
@@ -28,3 +33,14 @@ def test_without_dev_questions_the_comparison_says_so(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(bench, "DEV_QUESTIONS", tmp_path / "absent.jsonl")
     bench.compare_models(["minilm"])
     assert "questions de développement absentes" in capsys.readouterr().out
+
+
+def test_each_child_reports_its_own_peak_memory():
+    big = bench._child("block = bytearray(300_000_000); block[::4096] = b'x' * len(block[::4096])", dict(os.environ))
+    small = bench._child("pass", dict(os.environ))
+    assert big[2] > 200 > small[2] and big[1] >= 0
+
+
+def test_a_failing_child_is_an_error():
+    with pytest.raises(subprocess.CalledProcessError):
+        bench._child("raise SystemExit(3)", dict(os.environ))
