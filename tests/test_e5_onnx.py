@@ -82,6 +82,18 @@ def test_the_onnx_runner_prefixes_pools_and_batches(tmp_path):
     assert embedder.embed_passages([]).shape == (0, 3)
 
 
+def test_passages_run_on_every_core_and_queries_on_the_threads_given(tmp_path, monkeypatch):
+    _tiny_model(tmp_path)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    embedder = OnnxE5Embedder(tmp_path, "ort:tiny", threads=1)
+    assert embedder._passage_session is None  # a server that only answers questions never builds the second one
+    embedder.embed_passages(["chat"])
+    threads = {name: session.get_session_options().intra_op_num_threads
+               for name, session in (("query", embedder._session), ("passages", embedder._passage_session))}
+    assert threads == {"query": 1, "passages": 2}
+    assert OnnxE5Embedder(tmp_path, "ort:tiny", threads=2)._passage_session is not None
+
+
 @pytest.mark.real
 def test_e5_on_onnx_runtime_gives_the_vectors_of_e5_on_pytorch():
     from eig_qa.search.embedding import load_embedder

@@ -8,6 +8,7 @@ sentence-transformers 6 requires transformers ≥ 5 (README, "Choix du modèle p
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -98,23 +99,30 @@ class OnnxE5Embedder:
     """e5 on ONNX Runtime: same vectors as sentence-transformers on PyTorch (cosine ≥ 0.9999999 on the corpus)."""
 
     def __init__(self, folder: Path, name: str, threads: int = 1, batch_size: int = 8):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         self.name = name
+        self._folder = folder
         self._batch_size = batch_size
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(_MAX_TOKENS)
+        self._session = self._new_session(threads)
+        # Passages (a build) run on every core, queries on the few threads given; a second session only when needed.
+        self._passage_session = self._session if threads >= (os.cpu_count() or 1) else None
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+
+    def _new_session(self, threads: int):
+        import onnxruntime
+
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         # Waiting threads sleep, as for PyTorch (OMP_WAIT_POLICY in embedding.py): the cores are shared.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
-                                                     providers=["CPUExecutionProvider"])
-        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        return onnxruntime.InferenceSession(str(self._folder / "model.onnx"), options,
+                                            providers=["CPUExecutionProvider"])
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], session) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         width = max(len(encoding.ids) for encoding in encodings)
         ids = np.full((len(texts), width), _PAD_ID, dtype=np.int64)
@@ -122,16 +130,19 @@ class OnnxE5Embedder:
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1
-        (hidden,) = self._session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})
+        (hidden,) = session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})
         return mean_pooled(hidden, mask)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages (with e5's `passage: ` prefix), a few at a time."""
+        """Embed passages (with e5's `passage: ` prefix), a few at a time, on every core."""
+        if texts and self._passage_session is None:
+            self._passage_session = self._new_session(os.cpu_count() or 1)
         prefixed = [PROMPTS["document"] + text for text in texts]
-        batches = [self._encode(prefixed[i : i + self._batch_size]) for i in range(0, len(prefixed), self._batch_size)]
+        batches = [self._encode(prefixed[i : i + self._batch_size], self._passage_session)
+                   for i in range(0, len(prefixed), self._batch_size)]
         return np.concatenate(batches) if batches else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query (with e5's `query: ` prefix)."""
-        return self._encode([PROMPTS["query"] + text])[0]
+        return self._encode([PROMPTS["query"] + text], self._session)[0]
 
