@@ -59,6 +59,8 @@ def _export(weights: Path, st_folder: Path, target: Path) -> None:
             return (self.codes[ids].float() * self.scales[ids]).flatten(-2)
 
     class LastHidden(torch.nn.Module):
+        """The encoder's token vectors, the one output that the runner pools."""
+
         def __init__(self, bert):
             super().__init__()
             self.bert = bert
