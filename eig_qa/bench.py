@@ -60,7 +60,8 @@ def _percentiles(values_ms: list[float]) -> tuple[float, float]:
 def _child(code: str, env: dict[str, str]) -> tuple[float, float, float]:
     """Run python code in a fresh process; return (seconds, CPU seconds, peak RSS in MB of that process alone).
 
-    CPU seconds hardly change on a machine shared with other work, unlike seconds.
+    CPU seconds hardly change on a machine shared with other work, unlike seconds. The peak counts the parent's
+    pages until the child starts Python, so bench starts its children before it loads anything large.
     """
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
