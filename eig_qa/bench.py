@@ -58,18 +58,18 @@ def _percentiles(values_ms: list[float]) -> tuple[float, float]:
 
 
 def _child(code: str, env: dict[str, str]) -> tuple[float, float, float]:
-    """Run python code in a fresh process; return (seconds, CPU seconds, peak RSS in MB of that process).
+    """Run python code in a fresh process; return (seconds, CPU seconds, peak RSS in MB of that process alone).
 
-    The peak is the largest of all children so far (getrusage's limit): bench starts the smallest ones last.
-    CPU seconds hardly change on a machine shared with other work, unlike seconds.
+    CPU seconds hardly change on a machine shared with other work, unlike seconds. The peak counts the parent's
+    pages until the child starts Python, so bench starts its children before it loads anything large.
     """
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return seconds, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own usage; getrusage's would be the largest so far
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 _BUILD = ("from eig_qa.config import load_settings; from eig_qa.search.embedding import load_embedder; "

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
 from eig_qa import bench
 
 
@@ -28,3 +35,18 @@ def test_without_dev_questions_the_comparison_says_so(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(bench, "DEV_QUESTIONS", tmp_path / "absent.jsonl")
     bench.compare_models(["minilm"])
     assert "questions de développement absentes" in capsys.readouterr().out
+
+
+def test_each_child_reports_its_own_peak_memory():
+    # From a small parent, as bench runs them: a forked child counts its parent's pages until it starts Python.
+    code = ("import json, os; from eig_qa import bench; env = dict(os.environ); print(json.dumps([bench._child("
+            "'block = bytearray(300_000_000); block[::4096] = bytes(len(block[::4096]))', env)[2], "
+            "bench._child('pass', env)[2]]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    big, small = json.loads(out.stdout)
+    assert big > 250 > 100 > small
+
+
+def test_a_failing_child_is_an_error():
+    with pytest.raises(subprocess.CalledProcessError):
+        bench._child("raise SystemExit(3)", dict(os.environ))

