@@ -38,12 +38,16 @@ VIEW_HELP = "Montre le passage à sa place : la page du PDF, ou la section du fi
 USER_AVATAR, ASSISTANT_AVATAR = ":material/person:", ":material/account_balance:"
 # Streamlit keeps a chat scrolled to its end while it grows; once the page has stopped growing (same height for
 # 3 checks 100 ms apart, at most 4 s), show the top of the new turn, or of the start page. Scrolling by script ends
-# Streamlit's sticking to the end, so later growth (an expander opened) does not move the page.
+# Streamlit's sticking to the end, so later growth (an expander opened) does not move the page. A newer answer's
+# script stops an older one still waiting: an answer quicker than 4 s was otherwise scrolled back to the one before.
 _KEEP_IN_VIEW = """<script>
 (() => {
+  const token = "NONCE";
+  window.eigQaKeepInView = token;
   const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
   let last = -1, stable = 0, checks = 0;
   const settle = () => {
+    if (window.eigQaKeepInView !== token) { return; }
     const height = box ? box.scrollHeight : document.body.scrollHeight;
     stable = height === last ? stable + 1 : 0;
     last = height;
@@ -53,7 +57,7 @@ _KEEP_IN_VIEW = """<script>
   };
   settle();
 })();
-</script><!-- NONCE -->"""
+</script>"""
 _PROGRESS_STEP = 0.05  # each update is replayed by the cache on every rerun: keep them few
 
 

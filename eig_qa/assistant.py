@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from eig_qa.answer.answering import NOT_FOUND, NOT_FOUND_FIGURES, AbstentionRule, Answer, build_answer
+from eig_qa.answer.answering import NOT_FOUND_FIGURES, AbstentionRule, Answer, build_answer
 from eig_qa.answer.definitions import with_defining_passages
 from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
@@ -146,7 +146,8 @@ class Assistant:
         answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored)
         figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions, self.tuning)
         if answer.abstained and figures:
-            return replace(answer, text=NOT_FOUND + NOT_FOUND_FIGURES, figures=figures)
+            # The figures answer: saying first that nothing was found, at "faible" confidence, contradicted them.
+            return replace(answer, text=NOT_FOUND_FIGURES, figures=figures, confidence=None)
         return replace(answer, figures=figures, notice=None if figures else figure_notice(text, self.data, self.tuning))
 
 

@@ -19,8 +19,8 @@ from eig_qa.tuning import TUNING, Tuning
 NOT_FOUND = "Je ne trouve pas cela dans les documents."
 # When the text abstains but key figures computed from the structured data fit the question.
 NOT_FOUND_FIGURES = (
-    " Aucune phrase des documents ne répond directement, mais les chiffres clés ci-contre, calculés à partir des "
-    "données structurées du programme, portent sur votre question."
+    "Aucune phrase des documents ne répond directement ; les chiffres clés, calculés à partir des données "
+    "structurées du programme, portent sur votre question."
 )
 OFF_TOPIC_DETAIL = (
     " Les documents ne semblent pas traiter de ce sujet ; les passages ci-dessous sont seulement les moins "
