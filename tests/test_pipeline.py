@@ -59,9 +59,9 @@ def test_an_abstention_points_to_the_figures_that_fit(tiny_assistant):
     with_data = replace(tiny_assistant, data=load_structured_data(FIXTURE_CORPUS),
                         scorer=simple_scorer(abstain_below=0.9999))
     answer = with_data.ask("Combien de défis dans la promotion 3 ?")
-    assert answer.abstained and answer.figures
-    assert answer.text.startswith("Je ne trouve pas cela dans les documents.")
-    assert "chiffres clés ci-contre" in answer.text
+    assert answer.abstained and answer.figures and answer.confidence is None
+    assert answer.text.startswith("Aucune phrase des documents ne répond directement")
+    assert "chiffres clés" in answer.text and "Je ne trouve pas" not in answer.text
 
 
 def test_small_talk_and_empty_input(tiny_assistant):
