@@ -104,8 +104,6 @@ def evaluate_item(assistant, item: dict, k: int, answer_k: int | None = None) ->
     started = time.perf_counter()
     answer = assistant.ask(item["question"], k=answer_k or k)
     seconds = time.perf_counter() - started
-    ranked = answer if answer_k in (None, k) or "expected" in item else assistant.ask(item["question"], k=k)
-    output = ranked.to_json()
     result = QuestionResult(id=str(item.get("id", "")), question=item["question"], kind=_kind(item),
                             split=str(item.get("split") or "tune"), abstained=answer.abstained, seconds=seconds,
                             figures_shown=bool(answer.figures), probability=answer.probability)
@@ -114,7 +112,8 @@ def evaluate_item(assistant, item: dict, k: int, answer_k: int | None = None) ->
 
         result.figures_ok = figures_contain(answer.figures, item["expected"])
     elif result.kind == "answerable":
-        result.rank = answer_rank(output["passages"], item)
+        ranked = answer if answer_k in (None, k) else assistant.ask(item["question"], k=k)
+        result.rank = answer_rank(ranked.to_json()["passages"], item)
         result.best_right = contains_all(answer.best_text, item.get("answer_contains") or [])
         result.answer_ok = not answer.abstained and result.best_right
         result.first_ok = not answer.abstained and contains_all(_first_sentence(answer.highlights),
