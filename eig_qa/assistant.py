@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from eig_qa.answer.answering import NOT_FOUND_FIGURES, AbstentionRule, Answer, build_answer
+from eig_qa.answer.corpus_scorer import corpus_scorer
 from eig_qa.answer.definitions import with_defining_passages
 from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
@@ -20,7 +21,7 @@ from eig_qa.errors import DataError, QuestionError
 from eig_qa.figures.data import StructuredData, load_structured_data
 from eig_qa.figures.matching import figure_notice, figures_for_question
 from eig_qa.search.embedding import Embedder, load_embedder
-from eig_qa.search.index_store import load_index
+from eig_qa.search.index_store import current_folder, load_index
 from eig_qa.search.indexing import BuildReport, ProgressCallback, build_index, load_or_rebuild
 from eig_qa.search.lexical import LexicalRanker
 from eig_qa.search.retrieval import Retrieval, Retriever, SearchFilters
@@ -61,9 +62,10 @@ class Assistant:
 
         Each role can be swapped without touching the others: `embedder` (dense vectors, default from
         `settings.model`), `lexical` (word ranker, default BM25), `reranker` (second-stage order, default by best
-        sentence) and `scorer` (P(sentence answers), default the shipped weights). `tuning` holds the documented
-        constants of every stage (a sweep passes a copy of `TUNING`). With `build`, an index that looks fresh but
-        cannot be loaded (truncated or damaged files) is rebuilt.
+        sentence) and `scorer` (P(sentence answers), default the corpus's own, trained on first opening from the
+        shipped labelled questions and the corpus's question/answer pairs: answer/corpus_scorer.py). `tuning` holds
+        the documented constants of every stage (a sweep passes a copy of `TUNING`). With `build`, an index that looks
+        fresh but cannot be loaded (truncated or damaged files) is rebuilt.
         """
         settings = settings or load_settings()
         embedder = embedder or load_embedder(settings.model, settings.threads)
@@ -80,8 +82,12 @@ class Assistant:
         except DataError as error:
             problem = error.message
             log.warning("Chiffres clés indisponibles : %s", problem)
-        return cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer(),
-                   reranker=reranker or rerank_by_sentences)
+        assistant = cls(settings, retriever, data, problem, report, scorer=scorer or load_scorer(),
+                        reranker=reranker or rerank_by_sentences)
+        if scorer is None:
+            assistant.scorer = corpus_scorer(current_folder(settings.index_dir), assistant.entries, assistant.profile,
+                                             lambda profile: assistant.candidates(profile, tuning.rerank_depth), tuning)
+        return assistant
 
     def __post_init__(self):
         self._total = len(self.retriever.passages)

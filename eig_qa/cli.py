@@ -134,6 +134,10 @@ def _index(args: argparse.Namespace) -> int:
         f"{report.sections} sections, {report.passages} passages ({report.embedded} nouveaux embeddings), "
         f"{skipped} fichier(s) ignoré(s), {format_number(round(report.seconds, 1))} s."
     )
+    # The corpus's own answer scorer is trained now rather than at the first question (answer/corpus_scorer.py).
+    from eig_qa.assistant import Assistant
+
+    print(f"Classement des réponses : {Assistant.open(settings, build=False, embedder=embedder).scorer.trained_on}.")
     return 0
 
 
@@ -263,7 +267,7 @@ def _eval(args: argparse.Namespace) -> int:
     from eig_qa.evaluation import run_evaluation
     from eig_qa.tuning import with_overrides
 
-    tuning = with_overrides(args.overrides, training=False)  # checked before the model loads
+    tuning = with_overrides(args.overrides)  # checked before the model loads
     return run_evaluation(args.files, as_json=args.json, k=args.k, tuning=tuning)
 
 

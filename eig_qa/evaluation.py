@@ -264,24 +264,27 @@ def run_evaluation(paths: Sequence[str], as_json: bool = False, k: int = 10, tun
 
 
 def run_training(paths: Sequence[str], output: str | None = None, tuning: Tuning = TUNING) -> int:
-    """Train the answer scorer on the `tune` questions of `paths` and the corpus's own FAQ pairs, with `tuning`'s
-    constants, write its weights and print its out-of-fold calibration."""
+    """Train the answer scorer on the `tune` questions of `paths` and the corpus's own question/answer pairs, with
+    `tuning`'s constants; write its weights and the labelled questions' rows (each corpus's own scorer is trained
+    from them, answer/corpus_scorer.py), and print its out-of-fold calibration."""
+    from eig_qa.answer.corpus_scorer import LABELLED_ROWS, save_rows, train_corpus_scorer
     from eig_qa.answer.scorer import DEFAULT_WEIGHTS, untrained_scorer
-    from eig_qa.answer.training import collect, corpus_examples, labelled_examples, train
+    from eig_qa.answer.training import collect, labelled_examples
     from eig_qa.assistant import Assistant
 
     items = load_questions(paths)
     assistant = Assistant.open(progress=True, scorer=untrained_scorer(), tuning=tuning)
-    labelled = labelled_examples(items)
-    generated = corpus_examples(assistant.entries)
-    training = collect([*labelled, *generated], assistant.profile,
-                       lambda profile: assistant.candidates(profile, tuning.rerank_depth))
-    trained_on = (f"{len(labelled)} questions du split tune, {len(generated)} questions tirées des FAQ du corpus, "
-                  f"{len(training.labels)} phrases candidates dont {int(training.labels.sum())} qui répondent")
-    model, found = train(training, trained_on, tuning)
+
+    def candidates_of(profile):
+        return assistant.candidates(profile, tuning.rerank_depth)
+
+    labelled = collect(labelled_examples(items), assistant.profile, candidates_of)
+    model, found = train_corpus_scorer(assistant.entries, assistant.profile, candidates_of, labelled, tuning)
     path = Path(output) if output else DEFAULT_WEIGHTS
+    rows = path.with_suffix(".rows.npz") if output else LABELLED_ROWS
     path.write_text(model.to_json(), encoding="utf-8")
-    print(f"Poids écrits dans {path} : {trained_on}.")
+    save_rows(labelled, rows)
+    print(f"Poids écrits dans {path} : {model.trained_on} ; questions étiquetées dans {rows}.")
     print(f"Abstention sous {model.abstain_below:.2f} ; confiance haute dès {model.high_from:.2f}.")
     print("Fiabilité hors échantillon (probabilité : questions, probabilité moyenne, part où la meilleure phrase "
           "répond) :")

@@ -15,9 +15,6 @@ from dataclasses import dataclass, fields, replace
 
 from eig_qa.errors import ConfigError
 
-# Fields read only when the answer scorer is trained (`train-scorer`), never when a question is answered.
-TRAINING_PREFIX = "train_"
-
 
 @dataclass(frozen=True)
 class Tuning:
@@ -90,7 +87,9 @@ class Tuning:
     # shorter beginnings start too many words.
     unknown_clipped_min_chars: int = 5
 
-    # --- scorer training (train-scorer only) ---
+    # --- scorer training (train-scorer, and each corpus's own scorer when its index is first opened) ---
+    # A corpus with fewer question/answer pairs (FAQ entries, headings phrased as questions) keeps the shipped scorer.
+    corpus_scorer_min_entries: int = 5
     # Inverse regularisation of the logistic regression; measured on the tune split (out-of-fold, best sentence
     # right): 1.0 gives 0.523, 0.1 gives 0.492.
     train_c: float = 1.0
@@ -122,18 +121,15 @@ class Tuning:
 TUNING = Tuning()
 
 
-def with_overrides(assignments: Sequence[str], base: Tuning = TUNING, training: bool = True) -> Tuning:
+def with_overrides(assignments: Sequence[str], base: Tuning = TUNING) -> Tuning:
     """`base` with fields replaced by "name=value" assignments, each checked against the field's type; ConfigError
-    with a French message for an unknown name, a bad value, or a training field when not `training`."""
+    with a French message for an unknown name or a bad value."""
     types = typing.get_type_hints(Tuning)
     changes: dict[str, int | float] = {}
     for assignment in assignments:
         name, equals, raw = (part.strip() for part in assignment.partition("="))
-        if name.startswith(TRAINING_PREFIX) and name in types and not training:
-            raise ConfigError(f"« {name} » ne sert qu'à l'entraînement du classement des phrases : "
-                              f"passez-le à `train-scorer --set`.")
         if name not in types:
-            names = ", ".join(known for known in types if training or not known.startswith(TRAINING_PREFIX))
+            names = ", ".join(types)
             raise ConfigError(f"Réglage inconnu : « {name} ». Réglages possibles : {names} "
                               "(valeurs : `python -m eig_qa tuning`, raisons : eig_qa/tuning.py).")
         if not equals:

@@ -22,6 +22,7 @@ from eig_qa.errors import ConfigError
 from eig_qa.evaluation import reliability_table
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval
+from tests.scoring_helpers import synthetic_corpus
 
 
 def _passage(text, heading=None, passage_id=0, source="guide.md", title="Guide du programme", kind=None):
@@ -166,23 +167,8 @@ def test_thresholds_separate_answers_from_unanswerable_questions():
     assert 0.2 < abstain_below <= 0.6 and abstain_below <= high_from <= 0.6
 
 
-def _synthetic_corpus():
-    """Passages where the answer sentence shares the question's words and the others do not."""
-    topics = ["jury", "budget", "calendrier", "mentor", "salaire", "contrat", "locaux", "formation"]
-    passages, hits_of = [], {}
-    for number, topic in enumerate(topics):
-        text = (f"Le {topic} est décrit dans le règlement numéro {number}. Les équipes travaillent ensemble. "
-                f"Les séminaires ont lieu en mai.")
-        passages.append(_passage(text, passage_id=number, source=f"{topic}.md"))
-    for number, topic in enumerate(topics):
-        order = [number, *(i for i in range(len(topics)) if i != number)][:3]
-        hits_of[f"Que dit le règlement sur le {topic} ?"] = [Hit(passages[i], 1.0 / (1 + r), 1.0, 0.5)
-                                                          for r, i in enumerate(order)]
-    return topics, hits_of
-
-
 def test_training_on_a_fixture_gives_a_calibrated_model_that_finds_the_answers():
-    topics, hits_of = _synthetic_corpus()
+    topics, hits_of = synthetic_corpus()
     examples = [Example(question, (f"Le {topic} est",), frozenset({f"{topic}.md"}))
                 for topic, question in zip(topics, hits_of, strict=True)]
     examples += [Example(question, unanswerable=True, excluded=frozenset({number}))

@@ -53,6 +53,10 @@ class ScorerModel:
     # Platt scaling (slope, offset) of the logits, fitted on questions the regression did not see: the corpus's own
     # FAQ questions, easier than people's, would otherwise make it overconfident.
     calibration: tuple[float, float] = (1.0, 0.0)
+    # The corpus question/answer pairs it was trained on (corpus_scorer.pairs_fingerprint), and what else: the
+    # labelled rows and constants (corpus_scorer.scorer_basis).
+    corpus: str = ""
+    basis: str = ""
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """One calibrated probability per row of a feature matrix."""

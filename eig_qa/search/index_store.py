@@ -64,13 +64,18 @@ class StoredIndex:
     topic: TopicProfile | None = None  # None when the corpus has too few titles to profile
 
 
-def _write_text_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write a file whole or not at all: readers see the old content or the new, never a part."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def format_change(version: int) -> str:
@@ -113,9 +118,9 @@ def save_index(index_dir: Path, manifest: IndexManifest, passages: list[Passage]
             handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
     (staging / _TOPIC).write_text(json.dumps(topic.to_dict() if topic else None), encoding="utf-8")
     # The manifest is written last: a folder without one is never loaded.
-    _write_text_atomically(staging / _MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=1))
+    write_atomically(staging / _MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=1))
     os.replace(staging, folder)
-    _write_text_atomically(index_dir / POINTER_FILE, folder.name + "\n")
+    write_atomically(index_dir / POINTER_FILE, folder.name + "\n")
     remove_old_builds(index_dir)
     return folder
 
