@@ -121,6 +121,12 @@ def test_a_sentence_is_about_the_last_name_before_it():
     assert not heading[0].fits
 
 
+def test_a_shorter_form_of_the_name_is_not_a_sibling():
+    text = "Team Digitale, Italie. Le budget alloué aux salaires est de 1 970 000 euros pour l'année 2019."
+    scored = _scored("Team Digitale Italie : budget alloué aux salaires en 2019 ?", [_hit(text)])
+    assert next(item for item in scored if item.text.startswith("Le budget")).fits
+
+
 def test_an_unlikely_best_sentence_is_an_abstention():
     retrieval = Retrieval([_hit("La médiathèque compte 3 salles de lecture et 12 postes.")], 1.0, 2.0)
     answer = _answer("Combien de livres compte la médiathèque ?", retrieval)

@@ -186,11 +186,20 @@ def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
 
 def _about_a_sibling(name: Name, names_so_far: Sequence[Name], in_sentence: Sequence[Name]) -> bool:
     """Whether a sentence that does not name the question's `name` is about a sibling of it: the last name with
-    the same first word before it ends is another ("Code for Canada" for "Code for Australia")."""
+    the same first word before it ends is another ("Code for Canada" for "Code for Australia"), not a shorter or
+    longer form of it ("Team Digitale" for "Team Digitale Italie")."""
     # No dev question of either split changes without it (2 December); it stays because a corpus comparing sibling
-    # programmes otherwise gives a confident answer about the wrong one (tests/test_answering.py).
+    # programmes otherwise gives a confident answer about the wrong one (tests/test_answering.py). Taking a shortened
+    # form for a sibling had refused a question the corpus answers ("Team Digitale, Italie … budget"): with shortened
+    # forms accepted, tune answers 0.646 -> 0.662 and false abstentions 0.062 -> 0.046; check unchanged.
     if name in in_sentence:
         return False
     siblings = [other for other in names_so_far if other[0] == name[0]]
-    return bool(siblings) and siblings[-1] != name
+    return bool(siblings) and not _same_name(siblings[-1], name)
+
+
+def _same_name(one: Name, other: Name) -> bool:
+    """Whether two names are one, in full or shortened ("Team Digitale" and "Team Digitale Italie")."""
+    shorter = min(len(one), len(other))
+    return one[:shorter] == other[:shorter]
 
