@@ -206,6 +206,10 @@ def test_a_question_whose_key_word_the_documents_lack_gets_a_partial_answer():
     assert answer.abstained and answer.missing_terms == ("tickets-restaurant",)
     elsewhere = _answer("Les EIG de Marseille ont-ils le même salaire ?", retrieval, frequencies)
     assert elsewhere.abstained and elsewhere.text.startswith("Les documents ne parlent pas de « Marseille »")
+    # Named by other passages of the corpus, only the passages found lack it: saying the documents do would be false.
+    elsewhere = _answer("Les EIG de Marseille ont-ils le même salaire ?", retrieval,
+                        {**frequencies, "marseil": 2, "salair": 3})
+    assert elsewhere.text.startswith("Les passages trouvés ne parlent pas de « Marseille ». Les plus proches portent")
     assert answer.text == ("Les documents ne parlent pas de « tickets-restaurant ». Les passages les plus proches "
                            "portent sur : Rémunération des EIG.")
     shown = answer.to_json()
@@ -233,6 +237,9 @@ def test_absent_labels_are_numbers_naming_a_thing_no_passage_names_so():
     assert absent_labels(profile("Que font les EIG pendant les 10 mois ?"), hits) == ()
     # An acronym's number names an edition of what it stands for, whatever the question calls it.
     assert absent_labels(profile("Combien a coûté la troisième promo ?"), hits) == ()
+    # Shown as the user wrote it, not as a bare number.
+    assert absent_labels(profile("Combien a coûté la cinquième promo ?"), hits) == ("cinquième promo",)
+    assert absent_labels(profile("Combien de défis dans la 6e promo ?"), hits) == ("6e promo",)
 
 
 def test_a_question_on_a_promotion_the_documents_never_name_gets_the_partial_answer():

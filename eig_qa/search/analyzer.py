@@ -90,11 +90,16 @@ _RANK_WORD = re.compile(r"\b([^\W\d_]+i[eè]me)[ \u00a0]+([^\W\d_]+)", re.IGNORE
 def labelled_numbers(text: str) -> frozenset[tuple[str, str]]:
     """The (term, number) pairs where a number names a thing rather than counts it: "promotion 7" gives
     ("promot", "7"), "4e promo" ("promot", "4"); quantities, dates and years ("les 10 mois", "7 juin") give none."""
-    pairs = [(word, number) for word, number in _NAMED.findall(text)]
-    pairs += [(word, number) for number, word in _RANKED.findall(text)]
-    pairs += [(word, _ORDINALS[fold_accents(rank.lower())]) for rank, word in _RANK_WORD.findall(text)
-              if fold_accents(rank.lower()) in _ORDINALS]
-    return frozenset((terms[0], number) for word, number in pairs if (terms := analyze(word)))
+    return frozenset((term, number) for term, number, _typed in labelled_mentions(text))
+
+
+def labelled_mentions(text: str) -> list[tuple[str, str, str]]:
+    """The labelled numbers of `labelled_numbers`, each with the words that say it, as written ("deuxième promo")."""
+    found = [(match.group(1), match.group(2), match.group(0)) for match in _NAMED.finditer(text)]
+    found += [(match.group(2), match.group(1), match.group(0)) for match in _RANKED.finditer(text)]
+    found += [(match.group(2), _ORDINALS[fold_accents(match.group(1).lower())], match.group(0))
+              for match in _RANK_WORD.finditer(text) if fold_accents(match.group(1).lower()) in _ORDINALS]
+    return [(terms[0], number, typed) for word, number, typed in found if (terms := analyze(word))]
 
 
 def acronym_numbers(text: str) -> frozenset[str]:
