@@ -1,8 +1,12 @@
-"""French text folding shared by every stage: case, accents, ligatures and apostrophes, for matching only."""
+"""French text helpers shared by every stage: folding (case, accents, ligatures, apostrophes) and Snowball stems, for
+matching only."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+
+import Stemmer
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
           "décembre")
@@ -58,3 +62,15 @@ def ordinal_words(low: int = 1, high: int = len(_ORDINALS)) -> dict[str, int]:
             if rank == 2:
                 words["seconde"] = 2
     return words
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Snowball stem of one lowercase word, accents folded first: people often type without them, and
+    Snowball's French rules stem "données" and "donnees", "collectivité" and "collectivite" apart."""
+    return _stemmer().stemWord(fold_accents(word))

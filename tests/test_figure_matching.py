@@ -90,6 +90,10 @@ def real_data(real_corpus_dir: Path):
         ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),
         ("Combien d'EIG ont travaillé sur Alpha ?", ["Ada Dev", 2]),
         ("Combien de promotions ?", 4),
+        # Verbs saying only that things belong to a promotion, in any tense or form.
+        ("Combien de mentors accompagnaient les défis ?", 5),
+        ("Combien d'EIG ont été recrutés en 2017 ?", "2017"),
+        ("Combien de défis la Cour des comptes menait-elle ?", ["Cour des comptes", 2]),
     ],
 )
 def test_phrasings(data, question, expected):
@@ -244,6 +248,8 @@ def test_phrasings_of_each_operation(data, question, expected):
         ("Quel est le salaire moyen des EIG ?", "« salaire »"),
         ("Combien de défis ont un budget supérieur à 100 000 euros ?", "« budget », « supérieur », « euros »"),
         ("Quel défi a le plus d'utilisateurs ?", "« utilisateurs »"),
+        # More défis were proposed than selected: "proposer" is not a verb of belonging.
+        ("Combien de défis les administrations proposaient-elles ?", "« proposaient »"),
     ],
 )
 def test_what_cannot_be_computed_gets_no_figure_and_says_why(data, question, unknown):

@@ -90,4 +90,25 @@ repartition classement liste lister listez citer citez donnez indiquer sont ils 
 versus rapport compare comparaison ni sans le plus la plus les plus grand grande nombre souvent quand meme comme
 lien national nationale
 """
-FILLER = frozenset(_FILLER_TEXT.split())
+# Verbs that only say that a thing belongs to a promotion, an administration or a year ("les défis menés en 2019",
+# "les EIG recrutés en 2018"), in every form a question may give them ("menaient", "accompagnés", "participaient").
+# "proposer" is not one: more défis were proposed than selected, and the data only holds the selected ones.
+_MEMBERSHIP_VERBS = """
+accompagner encadrer mener porter participer travailler derouler rattacher publier renseigner lancer compter
+mobiliser figurer exister durer recruter selectionner integrer
+"""
+# Endings of a first-group verb, accents folded: present, imperfect, future, simple past, participles.
+_FIRST_GROUP_ENDINGS = ("e", "es", "ent", "er", "ez", "ons", "ait", "ais", "aient", "ant", "ee", "ees", "era", "eront",
+                        "erait", "eraient", "a", "erent")
+# avoir and accueillir, whose forms are not regular.
+_IRREGULAR_FORMS = "eus eue eues aura auront aurait auraient accueillait accueillaient accueillir"
+
+
+def _conjugated(infinitive: str) -> set[str]:
+    """The folded forms of a first-group verb ("mener" -> "mene", "menaient", "menes"…)."""
+    root = infinitive.removesuffix("er")
+    return {root + ending for ending in _FIRST_GROUP_ENDINGS}
+
+
+FILLER = frozenset(_FILLER_TEXT.split()).union(_IRREGULAR_FORMS.split(),
+                                                *(_conjugated(verb) for verb in _MEMBERSHIP_VERBS.split()))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
-import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
-from eig_qa.french import fold_accents, ordinal_words
+from eig_qa.french import fold_accents, ordinal_words, stem
 
 # Bump when analyze() changes: indexes built with another version are stale.
 ANALYZER_VERSION = 6
@@ -52,18 +50,6 @@ STOPWORDS = frozenset(fold_accents(word) for word in STOPWORDS_FRENCH) | _QUESTI
 
 def _join_thousands(text: str) -> str:
     return _THOUSANDS.sub(lambda match: re.sub(r"\D", "", match.group(0)), text)
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("french")
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Return the Snowball stem of one lowercase word, accents folded first: people often type without them, and
-    Snowball's French rules stem "données" and "donnees", "collectivité" and "collectivite" apart."""
-    return _stemmer().stemWord(fold_accents(word))
 
 
 def words(text: str) -> list[str]:
