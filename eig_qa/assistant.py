@@ -12,7 +12,7 @@ from eig_qa.answer.corpus_scorer import corpus_scorer
 from eig_qa.answer.definitions import with_defining_passages
 from eig_qa.answer.features import QuestionProfile
 from eig_qa.answer.follow_up import rewrite_follow_up
-from eig_qa.answer.question_match import question_entries, with_matching_entry
+from eig_qa.answer.question_match import QuestionEntry, asked_entry, question_entries, with_matching_entry
 from eig_qa.answer.questions import clean_question, smalltalk_reply
 from eig_qa.answer.reranking import Reranker, rerank_by_sentences
 from eig_qa.answer.scorer import AnswerScorer, load_scorer
@@ -134,10 +134,14 @@ class Assistant:
         """The passages whose sentences may answer: the retrieved ones and those of a matching FAQ entry."""
         retrieval = self.retriever.retrieve(profile.text, k, filters)
         passages = self.retriever.passages
-        entries = [entry for entry in self.entries
-                   if filters is None or all(filters.allows(passages[i]) for i in entry.passage_ids)]
-        retrieval = with_matching_entry(profile, retrieval, entries, passages)
+        retrieval = with_matching_entry(profile, retrieval, self._entries(filters), passages)
         return with_defining_passages(profile, retrieval, passages, self.retriever.acronyms)
+
+    def _entries(self, filters: SearchFilters | None) -> list[QuestionEntry]:
+        """The corpus's question/answer entries whose passages the filters allow."""
+        passages = self.retriever.passages
+        return [entry for entry in self.entries
+                if filters is None or all(filters.allows(passages[i]) for i in entry.passage_ids)]
 
     def _answer(self, text: str, k: int | None, filters: SearchFilters | None,
                 promotions: Sequence[str] = ()) -> Answer:
@@ -149,7 +153,9 @@ class Assistant:
         profile = self.profile(text)
         retrieval = self.candidates(profile, max(k, self.tuning.rerank_depth), filters)
         reranked = self.reranker(profile, retrieval, self.scorer, k)
-        answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored)
+        asked = asked_entry(profile, self._entries(filters))
+        answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored,
+                              asked.passage_ids if asked else ())
         figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions, self.tuning)
         if answer.abstained and figures:
             # The figures answer: saying first that nothing was found, at "faible" confidence, contradicted them.

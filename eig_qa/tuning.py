@@ -77,6 +77,10 @@ class Tuning:
     # FAQ question scores 1.0 and the next closest questions 0.62 (another entry) and 0.57 (its entry); an added
     # entry is only a candidate (the scorer reads the similarity as a feature), so a wrong one costs little.
     entry_min_similarity: float = 0.6
+    # rapidfuzz token sort ratio (0-1) of the content words from which an FAQ question is the user's very question,
+    # whose answer then leads (with the same numbers and interrogative words). No dev question comes within 0.8 of
+    # one: their paraphrases are measured by `entry_min_similarity`; the corpus's own questions are at 1.0.
+    entry_asked_similarity: float = 0.9
     # rapidfuzz ratio (0-1) from which two words of two questions are the same but for a typo or an inflection.
     same_word_similarity: float = 0.8
     # A question word no passage holds is a typo of a corpus word (not unknown) only from this length…

@@ -332,3 +332,28 @@ def test_a_clipped_corpus_word_is_not_unknown():
     frequencies = dict.fromkeys(analyze("entretien par visioconférence possible"), 3)
     assert profile("entretien en visio possible ?", frequencies).unknown == frozenset()
     assert profile("entretien en vis possible ?", frequencies).unknown == frozenset(analyze("vis"))
+
+
+def test_the_corpus_answer_to_the_very_question_leads_in_reading_order_with_high_confidence():
+    entry = Passage(id=7, source="faq.yml", page=None, title="FAQ", date=None, kind="faq", url=None,
+                    heading="Qui peut devenir EIG ?", start=0, end=0,
+                    text="Le programme est ouvert à toute personne diplômée. Nous recherchons surtout de l'expérience.")
+    other = _hit("Les EIG peuvent devenir mentors ensuite, et les EIG expérimentés sont recherchés.")
+    retrieval = Retrieval([other, Hit(entry, 0.9, 1.0, 0.8)], 1.0, 2.0)
+    # A scorer that would abstain: the corpus asks this very question, so its answer is given.
+    unsure = simple_scorer(abstain_below=0.9999)
+    answer = build_answer(profile("Qui peut devenir EIG ?"), retrieval, unsure, asked=(7,))
+    assert not answer.abstained and answer.confidence == "haute"
+    assert [item.text for item in answer.highlights] == [
+        "Le programme est ouvert à toute personne diplômée.", "Nous recherchons surtout de l'expérience."]
+    assert build_answer(profile("Qui peut devenir EIG ?"), retrieval, unsure).abstained  # without the entry
+
+
+def test_a_list_item_chosen_itself_is_quoted_once_after_its_announcing_sentence():
+    text = "Le programme recrute les profils suivants :\n- des designers ;\n- des développeurs."
+    passage = Passage(id=3, source="faq.yml", page=None, title="FAQ", date=None, kind="faq", url=None,
+                      heading="Quels sont les profils recherchés ?", text=text, start=0, end=len(text))
+    answer = build_answer(profile("Quels sont les profils recherchés ?"),
+                          Retrieval([Hit(passage, 1.0, 1.0, 0.9)], 1.0, 2.0), MODEL, asked=(3,))
+    texts = [item.text for item in answer.highlights]
+    assert len(texts) == len(set(texts)) == 3 and texts[0].endswith(":")

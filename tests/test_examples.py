@@ -160,7 +160,12 @@ def test_the_eig_corpus_offers_its_two_faqs_and_key_figures(real_assistant):
     groups = welcome_examples(real_assistant)
     assert [group.title for group in groups] == ["FAQ administrations", "FAQ candidats EIG", FIGURES_TITLE]
     assert [len(group.questions) for group in groups] == [3, 3, 3]
-    # Read on 2 December: every button is answered right, the first highlighted sentence from the FAQ entry itself
-    # (the eligibility one only in part: its first sentence, "Seules les administrations…", is not highlighted).
-    assert "Quels sont les critères de sélection des projets ?" in groups[0].questions
-    assert "En quoi un EIG est-il différent d’un prestataire ?" in groups[1].questions
+    # An FAQ question asked as written is answered by its own entry, in reading order, at "haute" confidence
+    # (question_match.asked_entry): the first standalone questions of each FAQ. Read on 2 December: all right.
+    assert "Quels sont les critères d’éligibilité au programme ?" in groups[0].questions
+    assert "Qui peut devenir EIG ?" in groups[1].questions
+    for question in (*groups[0].questions, *groups[1].questions):
+        answer = real_assistant.ask(question)
+        entry = next(entry for entry in real_assistant.entries if entry.question == question)
+        assert answer.confidence == "haute" and answer.highlights
+        assert answer.hits[answer.highlights[0].hit_index].passage.id == entry.passage_ids[0]

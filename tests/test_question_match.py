@@ -1,6 +1,6 @@
 """Question-to-question matching against the corpus's own questions (FAQ entries)."""
 
-from eig_qa.answer.question_match import best_entry, question_entries, with_matching_entry
+from eig_qa.answer.question_match import asked_entry, best_entry, question_entries, with_matching_entry
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval
 from eig_qa.tuning import TUNING
@@ -70,3 +70,20 @@ def test_an_entry_asking_the_very_question_scores_as_the_best_hit_so_that_the_se
     assert added.passage.id == 0 and added.score == 0.9 * best_entry(question, entries)[1]
     kept = rerank_by_sentences(question, widened, simple_scorer(), k=3).retrieval.hits
     assert 0 in [hit.passage.id for hit in kept]
+
+
+def test_the_very_question_with_typos_or_another_order_is_asked_by_its_entry():
+    entries = question_entries(_passages())
+    assert asked_entry(profile("Quel est le type de contrat des EIG ?"), entries).passage_ids == (2,)
+    assert asked_entry(profile("quel est le type de contrats des eig"), entries).passage_ids == (2,)
+    assert asked_entry(profile("Une collectivité territorialle peut-elle candidater ?"), entries).passage_ids == (0,)
+
+
+def test_a_paraphrase_another_kind_of_question_or_other_numbers_is_not_the_very_question():
+    entries = question_entries(_passages())
+    assert asked_entry(profile("qui paye les frais de déplacement des EIG ?"), entries) is None  # a paraphrase
+    assert asked_entry(profile("Pourquoi ce type de contrat pour les EIG ?"), entries) is None  # why, not which
+    passages = [Passage(id=0, source="faq.yml", page=None, title="FAQ", date=None, kind="faq", url=None,
+                        heading="Quand démarre la promotion 5 ?", text="En septembre.", start=0, end=0)]
+    assert asked_entry(profile("Quand démarre la promotion 7 ?"), question_entries(passages)) is None
+    assert asked_entry(profile("Quand démarre la promotion 5 ?"), question_entries(passages)).passage_ids == (0,)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from eig_qa.answer.expectation import LIST_ITEM, NUMBER
 from eig_qa.answer.features import QuestionProfile, candidates, feature_matrix
-from eig_qa.answer.scorer import LOW, AnswerScorer
+from eig_qa.answer.scorer import HIGH, LOW, AnswerScorer
 from eig_qa.ingest.sentences import sentence_spans
 from eig_qa.search.analyzer import acronym_numbers, analyze, labelled_mentions, labelled_numbers, term_set
 from eig_qa.search.passage_analysis import analysis_of
@@ -75,11 +75,13 @@ class AbstentionRule:
         return retrieval.topicality is not None and retrieval.topicality < self.min_topicality
 
     def should_abstain(self, profile: QuestionProfile, scored: Sequence[Highlight], retrieval: Retrieval,
-                       model: AnswerScorer, absent: Sequence[str] = ()) -> bool:
-        """Abstain without a sentence the scorer finds likely enough to answer, off topic, when no cited passage
-        holds a number or a name of the question (`absent`), when most of it is words the corpus never uses, or
-        when it asks for a figure that none of the best sentences holds."""
-        if not scored or scored[0].score < model.abstain_below or self.off_topic(retrieval) or absent:
+                       model: AnswerScorer, absent: Sequence[str] = (), asked: bool = False) -> bool:
+        """Abstain without a sentence the scorer finds likely enough to answer (unless the corpus asks the very
+        question, `asked`), off topic, when no cited passage holds a number or a name of the question (`absent`),
+        when most of it is words the corpus never uses, or when it asks for a figure that none of the best sentences
+        holds."""
+        unlikely = not scored or (scored[0].score < model.abstain_below and not asked)
+        if unlikely or self.off_topic(retrieval) or absent:
             return True
         expected = profile.expected
         asks_figure = bool(expected.counted or expected.amount or expected.duration or expected.numbers)
@@ -258,21 +260,30 @@ def confidence_caption(answer: Answer) -> str | None:
 
 
 def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerScorer,
-                 rule: AbstentionRule = AbstentionRule(), scored: Sequence[Highlight] | None = None) -> Answer:
+                 rule: AbstentionRule = AbstentionRule(), scored: Sequence[Highlight] | None = None,
+                 asked: Sequence[int] = ()) -> Answer:
     """Extract the answering sentences from the retrieved passages, or abstain when none is likely to answer;
-    `scored` gives the hits' sentences already scored (best first), e.g. by the reranker."""
+    `scored` gives the hits' sentences already scored (best first), e.g. by the reranker; `asked` holds the passages
+    of the corpus's answer to the very question asked (question_match.asked_entry), which then answers."""
     hits = retrieval.hits
     scored = score_sentences(profile, retrieval, model) if scored is None else scored
-    best = scored[0] if scored else None
-    probability = best.score if best else 0.0
+    probability = scored[0].score if scored else 0.0
     absent = tuple(dict.fromkeys([*absent_names(profile, hits), *absent_labels(profile, hits)]))
     missing = tuple(dict.fromkeys([*absent, *unknown_words(profile)]))
-    selected = select_highlights(scored, model.abstain_below, profile.tuning)
-    dated = states_dated_figures(selected, hits, bool(profile.expected.numbers), profile.tuning)
-    chosen = arrange(selected, hits, dated)
-    highlights = [item for sentence in chosen for item in _with_list_items(sentence, hits, profile.tuning)]
+    chosen, dated = _entry_answer(scored, hits, asked, profile.tuning), False
+    if not chosen:
+        selected = select_highlights(scored, model.abstain_below, profile.tuning)
+        dated = states_dated_figures(selected, hits, bool(profile.expected.numbers), profile.tuning)
+        chosen = arrange(selected, hits, dated)
+    # A list item may be chosen itself and again after the sentence announcing its list: quoted once.
+    expanded = [item for sentence in chosen for item in _with_list_items(sentence, hits, profile.tuning)]
+    unique: dict[tuple[int, int], Highlight] = {}
+    for item in expanded:
+        unique.setdefault((item.hit_index, item.start), item)
+    highlights = list(unique.values())
     best_text = dated_text(highlights, hits, dated)
-    if rule.should_abstain(profile, scored, retrieval, model, absent):
+    from_entry = bool(asked) and bool(chosen) and hits[chosen[0].hit_index].passage.id in asked
+    if rule.should_abstain(profile, scored, retrieval, model, absent, from_entry):
         if rule.off_topic(retrieval):
             text = NOT_FOUND + OFF_TOPIC_DETAIL
         elif missing and hits:
@@ -283,8 +294,21 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerSc
             text = NOT_FOUND + NOT_FOUND_DETAIL
         return Answer(profile.text, text, True, hits, [], kind="abstention", probability=probability,
                       confidence=LOW, missing_terms=missing, best_text=best_text)
+    # The corpus's own answer to the very question is as sure as an answer gets.
+    confidence = HIGH if from_entry else model.confidence(probability)
     return Answer(profile.text, best_text, False, hits, highlights, probability=probability,
-                  confidence=model.confidence(probability), missing_terms=missing, best_text=best_text)
+                  confidence=confidence, missing_terms=missing, best_text=best_text)
+
+
+def _entry_answer(scored: Sequence[Highlight], hits: Sequence[Hit], asked: Sequence[int],
+                  tuning: Tuning) -> list[Highlight]:
+    """The sentences of the corpus's answer to the very question asked, in reading order (an FAQ answer says first
+    what matters most), `max_highlights` at most; none when its passages are not among the hits."""
+    order = {passage_id: position for position, passage_id in enumerate(asked)}
+    found = [item for item in scored
+             if hits[item.hit_index].passage.id in order and not item.text.rstrip().endswith("?")]
+    found.sort(key=lambda item: (order[hits[item.hit_index].passage.id], item.start))
+    return found[: tuning.max_highlights]
 
 
 def _about(hit: Hit) -> str:

@@ -3,12 +3,21 @@ against the user's, typo-tolerant, so that an entry answering almost the same qu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from eig_qa.answer.features import QuestionProfile, content_words, similarity
+from eig_qa.french import fold_accents
 from eig_qa.ingest.chunking import Passage
 from eig_qa.search.retrieval import Hit, Retrieval
+
+# Words that say what kind of answer a question wants: two questions asking for different kinds are different,
+# though their content words are the same ("Qui peut devenir EIG ?", "Comment devenir EIG ?").
+_INTERROGATIVES = frozenset(("qui", "quoi", "quand", "comment", "combien", "pourquoi", "ou", "quel", "quelle",
+                             "quels", "quelles", "lequel", "laquelle", "lesquels", "lesquelles"))
 
 
 @dataclass(frozen=True)
@@ -55,3 +64,25 @@ def with_matching_entry(profile: QuestionProfile, retrieval: Retrieval, entries:
     added = [Hit(passages[passage_id], score, 0.0, last.dense if last else 0.0)
              for passage_id in found[0].passage_ids if passage_id not in held]
     return replace(retrieval, hits=[*retrieval.hits, *added]) if added else retrieval
+
+
+def asked_entry(profile: QuestionProfile, entries: Sequence[QuestionEntry]) -> QuestionEntry | None:
+    """The entry asking the user's very question: the same content words but for typos and order (rapidfuzz token
+    sort ratio from `profile.tuning.entry_asked_similarity`), the same numbers and the same interrogative words. Its
+    answer leads the user's (answering.build_answer)."""
+    if not profile.content:
+        return None
+    cutoff = 100 * profile.tuning.entry_asked_similarity
+    asked = _interrogatives(profile.folded), _numbers(profile.content)
+    matches = [entry for entry in entries
+               if fuzz.token_sort_ratio(profile.content, entry.content) >= cutoff
+               and (_interrogatives(fold_accents(entry.question)), _numbers(entry.content)) == asked]
+    return max(matches, key=lambda entry: fuzz.token_sort_ratio(profile.content, entry.content), default=None)
+
+
+def _interrogatives(folded: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", folded)) & _INTERROGATIVES
+
+
+def _numbers(content: str) -> frozenset[str]:
+    return frozenset(word for word in content.split() if word.isdigit())
