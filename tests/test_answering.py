@@ -278,8 +278,8 @@ def test_a_sentence_announcing_a_list_brings_its_items():
 
 
 def _dated_hit(text, date, passage_id=0):
-    passage = Passage(id=passage_id, source=f"{passage_id}.md", page=None, title="Guide", date=date, kind=None,
-                      url=None, heading=None, text=text, start=0, end=len(text))
+    passage = Passage(id=passage_id, source=f"{passage_id}.md", page=None, title=f"Guide {date[:4]}", date=date,
+                      kind=None, url=None, heading=None, text=text, start=0, end=len(text))
     return Hit(passage, 1.0, 1.0, 0.9)
 
 
@@ -291,8 +291,8 @@ def test_rules_of_different_years_come_most_recent_first_and_say_their_year():
     ordered = arrange(chosen, hits, dated=True)
     assert [item.hit_index for item in ordered] == [1, 0]
     assert dated_text(ordered, hits, dated=True) == (
-        "D'après un document de 2021 : Le salaire est fixé à 3 500 euros nets par mois. "
-        "D'après un document de 2020 : Le salaire est fixé à 4 000 euros nets pour tous.")
+        "D'après « Guide 2021 » (2021) : Le salaire est fixé à 3 500 euros nets par mois. "
+        "D'après « Guide 2020 » (2020) : Le salaire est fixé à 4 000 euros nets pour tous.")
     # A question that names its year or promotion keeps the scorer's order, without the years.
     assert not states_dated_figures(chosen, hits, names_its_time=True)
     assert [item.hit_index for item in arrange(chosen, hits, dated=False)] == [0, 1]

@@ -235,16 +235,18 @@ def _negated(year: str) -> str:
 
 
 def dated_text(highlights: Sequence[Highlight], hits: Sequence[Hit], dated: bool) -> str:
-    """The answer's text; when `dated`, each group of sentences from one year says it ("D'après un document de
-    2021 : … D'après un document de 2020 : …")."""
+    """The answer's text; when `dated`, each group of sentences from one document says which document and year it
+    comes from, so that the user sees which version applies (« D'après « Appel à projets EIG 5 » (2021) : … D'après
+    « Appel à projets EIG 4 » (2020) : … »)."""
     if not dated:
         return " ".join(item.text for item in highlights)
     parts, previous = [], None
     for item in highlights:
-        year = _year(item, hits)
-        if year != previous:
-            parts.append(f"D'après un document de {year} :" if year else "D'après un document non daté :")
-            previous = year
+        passage = hits[item.hit_index].passage
+        if passage.source != previous:
+            year = _year(item, hits)
+            parts.append(f"D'après « {passage.title} »{f' ({year})' if year else ''} :")
+            previous = passage.source
         parts.append(item.text)
     return " ".join(parts)
 
