@@ -90,6 +90,12 @@ def real_data(real_corpus_dir: Path):
         ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),
         ("Combien d'EIG ont travaillé sur Alpha ?", ["Ada Dev", 2]),
         ("Combien de promotions ?", 4),
+        # A ranking of n.
+        ("Quelles sont les 2 administrations qui ont le plus de défis ?", ["les 2 premiers", "Cour des comptes"]),
+        # A word for people in general counts the one role the question names.
+        ("Combien de personnes ont été mentors ?", [5, 6]),
+        # Other words for published code.
+        ("Quelle part des défis a un dépôt de code ouvert ?", [50.0, 0.6]),
         # Verbs saying only that things belong to a promotion, in any tense or form.
         ("Combien de mentors accompagnaient les défis ?", 5),
         ("Combien d'EIG ont été recrutés en 2017 ?", "2017"),
@@ -161,6 +167,13 @@ def test_dev_questions_on_real_data(real_data, question, expected):
         ("Combien de défis pour la BnF ?", "BNF - catalogage"),
         ("Quelle administration porte le défi matchID ?", "Ministère de l’Intérieur"),
         ("Quels sont les chiffres clés de Signaux Faibls ?", ["visites réalisées", 24]),
+        # Written on 2 December as a user would, after the dev set: each failed before.
+        ("Combien de personnes ont été mentors ?", 126),  # was 128 EIG
+        ("Combien de défis ont un site internet ?", 14),  # "internet" was corrected to "interet"
+        ("Quel pourcentage de défis ont un dépôt de code ouvert ?", 46.5),
+        ("Combien d'entrepreneurs ont été recrutés en 2018 ?", 28),
+        ("Combien de mentors accompagnaient les défis de la promotion 2 ?", 19),
+        ("Quels sont les 5 ministères qui portent le plus de défis ?", ["les 5 premiers", "Ministère de l’Intérieur"]),
     ],
 )
 def test_other_phrasings_on_real_data(real_data, question, expected):

@@ -31,6 +31,8 @@ _EXTREMES = {
     "min": re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b"),
 }
 _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
+# "les 3 administrations qui ont le plus de défis", "top 5 des ministères", "les 3 premières villes": a ranking of n.
+_TOP = re.compile(r"\b(?:top|les) (\d{1,2}) (?!(?:mois|ans?|annees?|jours?|semaines?|eigs?|defis?)\b)")
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(rf"\b(?:le|la|les|du|au) moins (?:de|d|souvent|{_POPULAR})\b|\ble plus petit nombre\b")
 _DISTINCT = re.compile(r"\b(?:differente?s?|distincte?s?)\b")
@@ -59,7 +61,7 @@ _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
 _TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
 _YEAR_RANGE = re.compile(rf"\b(?:entre|de) ({YEAR}) (?:et|a) ({YEAR})\b")
-_CODE_WORDS = re.compile(r"\b(?:du |le |leur |son )?code (?:open source|ouvert|libre|publie)\b")
+_CODE_WORDS = re.compile(r"\b(?:du |le |leur |son |depots? (?:de |du )?)?code (?:open source|ouvert|libre|publie)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
 _WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
@@ -182,7 +184,8 @@ def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str
     for operation, pattern in _AGGREGATES.items():
         if pattern.search(text):
             return operation
-    if _MOST.search(text) or _LEAST.search(text) or (question_words.RANKING.search(text) and legacy.asked in _GROUPS):
+    ranked = question_words.RANKING.search(text) and (legacy.asked in _GROUPS or _TOP.search(text))
+    if _MOST.search(text) or _LEAST.search(text) or ranked:
         return "argmin" if _LEAST.search(text) or re.search(r"\bmoins\b", text) else "argmax"
     if re.search(r"\b(?:duree|durees)\b|" + _PER_DEFI, text) and _extreme(text):
         return _extreme(text)  # "durée maximale", "nombre maximum d'EIG dans un défi"
@@ -323,6 +326,9 @@ def _ranking(legacy: _Query, measure: str | None, filters: list[Filter], operati
     dimension = _GROUPS.get(asked) or _GROUPS.get(counted)
     if dimension and dimension not in ("duration_months",):
         counting = {"eig": "eigs", "mentors": "mentors"}.get(counted) if counted != asked else None
+        top = _TOP.search(text)
+        if top and operation == "argmax" and int(top.group(1)) >= 2:
+            return Query("defis", counting, "top", tuple(filters), dimension, limit=int(top.group(1)))
         return Query("defis", counting, operation, tuple(filters), dimension)
     return None
 

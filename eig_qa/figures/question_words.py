@@ -8,6 +8,7 @@ PROMO = r"promo(?:tion)?s?"
 
 SOURCE_CODE = (
     r"codes? sources?|open ?source|logiciels? libres?|codes? ouverts?|github|gitlab|(?:leur|son|le|du) code(?! postal)"
+    r"|depots? (?:de |du )?code"
 )
 SKILLS = {
     "datascience": r"data ?science|science des donnees",
@@ -69,7 +70,7 @@ mentors mentor administration administrations ministere ministeres competence co
 entrepreneurs entrepreneur personnes personne talents profils profil metiers villes ville duree source sources
 science scientist scientists engineering engineer engineers geomatique quelle quelles quels repartition annee
 annees distinctes interet general difference ecart moyenne moyen mediane maximum minimum binome trinome plusieurs
-longtemps proportion
+longtemps proportion site sites web internet depot depots
 """
 KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 # Words that carry no condition: articles, pronouns, auxiliaries and the verbs of asking for a figure.

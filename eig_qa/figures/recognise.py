@@ -28,6 +28,10 @@ _NUMBER_WORDS = number_words(6, 12)  # months of a défi
 QUESTION_YEAR = re.compile(rf"\b({YEAR})\b")
 DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une annee)\b")
 # The programme's hosts are context, not the administration asked about.
+# Words for people in general, for mentors and for EIG, in folded text (_role_of_people).
+_PEOPLE = re.compile(r"\b(?:personnes?|gens|participants?)\b")
+_MENTORS = re.compile(r"\bmentors?\b")
+_EIG = re.compile(r"\b(?:eigs?|entrepreneurs?|talents?|laureats?)\b")
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
 
 
@@ -85,6 +89,14 @@ def _after(pattern: re.Pattern, text: str, need_of: bool, window: int = 8) -> st
     return None
 
 
+def _role_of_people(text: str, counted: str | None) -> str | None:
+    """A generic word for people counts the one role the question names: "Combien de personnes ont été mentors ?"
+    counts mentors, not EIG (whom "personnes" means alone)."""
+    if counted == "eig" and _PEOPLE.search(text) and _MENTORS.search(text) and not _EIG.search(text):
+        return "mentors"
+    return counted
+
+
 def _months(text: str) -> int | None:
     match = DURATION.search(text)
     if not match:
@@ -124,7 +136,7 @@ def _parse(question: str, data: StructuredData, tuning: Tuning = TUNING) -> _Que
     return _Query(
         text=text,
         selection=selection,
-        counted=next(filter(None, counted), None),
+        counted=_role_of_people(text, next(filter(None, counted), None)),
         asked=_after(ASK, text, need_of=False, window=3),
         dimension=_after(PER, text, need_of=False, window=2),
         share=bool(SHARE.search(text)),
