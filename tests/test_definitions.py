@@ -48,6 +48,31 @@ def test_only_sentences_that_define_the_subject_fit_a_definition_question():
     assert not fits("Les EIG rencontrent leurs mentors en septembre.")
 
 
+def test_the_subject_is_defined_by_its_head_not_the_words_that_place_it():
+    asked = expectation("Qu'est-ce qu'un mentor dans le programme EIG ?")
+    assert asked.defined_head == "mentor"
+    assert asked.met_by(fold_accents("Un mentor est un agent public."), frozenset(), frozenset())
+    assert not asked.met_by(fold_accents("Le programme EIG permet de recruter."), frozenset(), frozenset())
+
+
+def _definition_answer(sentences):
+    from eig_qa.answer.answering import build_answer
+    from tests.scoring_helpers import simple_scorer
+
+    text = " ".join(sentences)
+    passage = with_analysis([_passage(0, text)])[0]
+    return build_answer(profile("Qu'est-ce qu'un mentor ?"), Retrieval([Hit(passage, 1.0, 1.0, 0.9)], 1.0, 2.0),
+                        simple_scorer(abstain_below=0.01))
+
+
+def test_a_definition_question_quotes_only_defining_sentences_and_abstains_without_one():
+    answer = _definition_answer(["Les mentors rencontrent les EIG chaque mois en atelier.",
+                                 "Un mentor est un agent public qui porte le défi."])
+    assert not answer.abstained
+    assert [item.text for item in answer.highlights] == ["Un mentor est un agent public qui porte le défi."]
+    assert _definition_answer(["Les mentors rencontrent les EIG chaque mois en atelier."]).abstained
+
+
 def test_an_acronym_subject_also_matches_its_long_form():
     forms = subject_forms(term_set("programme EIG"), {"EIG": "entrepreneurs d'intérêt général", "DINUM": "direction"})
     assert forms == [term_set("programme EIG"), term_set("programme entrepreneurs d'intérêt général")]

@@ -4,7 +4,8 @@ the candidates, since a question made of its most common words retrieves passage
 Measured effect: none on the dev questions of either split (none asks a definition); "Qu'est-ce que le programme
 Entrepreneurs d'intérêt général ?" and "Qu'est-ce que le programme EIG ?" cite the programme's definition instead of
 sentences about its publicity. The passages are scanned at question time (tens of milliseconds, definition questions
-only)."""
+only). Only the sentences that define the subject are quoted, and without one among the best the assistant
+abstains (answering.AbstentionRule)."""
 
 from __future__ import annotations
 

@@ -79,6 +79,8 @@ class Expectation:
     amount: bool = False
     names: tuple[Name, ...] = ()
     defined: frozenset[str] = frozenset()  # the terms of what a definition question asks to define
+    # …and its head, the first of them: "un mentor dans le programme EIG" defines a mentor, not the programme.
+    defined_head: str = ""
 
     def met_by(self, sentence_folded: str, terms: frozenset[str], context: frozenset[str],
                nearby: frozenset[str] = frozenset(), names_so_far: Sequence[Name] = (),
@@ -96,7 +98,7 @@ class Expectation:
             return False
         if self.duration and not _DURATION.search(sentence_folded):
             return False
-        if self.defined and not _defines(sentence_folded, self.defined):
+        if self.defined and not _defines(sentence_folded, self.defined_head):
             return False
         return not self.amount or bool(MONEY.search(sentence_folded))
 
@@ -143,17 +145,17 @@ def defining_head(sentence_folded: str) -> tuple[str, ...]:
     return tuple(analyze(match.group("head"))) if match else ()
 
 
-def _defines(sentence_folded: str, subject: frozenset[str]) -> bool:
-    """Whether a sentence opens with part of a subject ("Les mentors sont…", not "Plus de 90 % des mentors sont…")
-    and then a defining verb."""
+def _defines(sentence_folded: str, subject_head: str) -> bool:
+    """Whether a sentence opens with the head of a subject ("Les mentors sont…", not "Plus de 90 % des mentors
+    sont…", nor "Le programme permet…" for a mentor) and then a defining verb."""
     head = defining_head(sentence_folded)
-    return bool(head) and head[0] in subject
+    return bool(head) and head[0] == subject_head
 
 
-def _defined(folded_question: str) -> frozenset[str]:
-    """The terms of what a definition question asks to define; empty for other questions."""
+def _defined(folded_question: str) -> tuple[str, ...]:
+    """The terms, in order, of what a definition question asks to define; empty for other questions."""
     match = _DEFINITION_QUESTION.match(folded_question)
-    return term_set(match.group("subject") or match.group("before")) if match else frozenset()
+    return tuple(dict.fromkeys(analyze(match.group("subject") or match.group("before")))) if match else ()
 
 
 def expectation(question: str) -> Expectation:
@@ -170,8 +172,9 @@ def expectation(question: str) -> Expectation:
         counted_terms = term_set(_YEARS_WORDS if word in ("an", "ans", "annee", "annees") else word)
     # "combien de mois de salaire" counts months; "combien coûte le goûter" and "quel budget" ask for an amount.
     amount = not (counted and counted.group("of")) and bool(_AMOUNT_QUESTION.search(folded))
+    defined = _defined(folded)
     return Expectation(numbers, counted_terms, amount=amount, names=multiword_names(question),
-                       defined=_defined(folded))
+                       defined=frozenset(defined), defined_head=defined[0] if defined else "")
 
 
 def _years_in_ranges(sentence_folded: str) -> frozenset[str]:
