@@ -109,7 +109,9 @@ def test_phrasings(data, question, expected):
 
 
 @pytest.mark.parametrize(
-    "question", [*NOT_ABOUT_FIGURES, "Combien de défis pour la promotion EIG 6 ?", "Combien de défis en 2021 ?"]
+    "question", [*NOT_ABOUT_FIGURES, "Combien de défis pour la promotion EIG 6 ?", "Combien de défis en 2021 ?",
+                 # Nothing named to count or list: all the défis were counted or listed.
+                 "Qui ?", "Combien ?", "Quels sont-ils ?"]
 )
 def test_questions_outside_the_data_get_no_figure(data, question):
     assert figures_for_question(question, data) == []

@@ -11,7 +11,7 @@ from eig_qa.figures import question_words
 from eig_qa.figures.data import StructuredData, fold
 from eig_qa.figures.lexicon import data_lexicon
 from eig_qa.figures.query import Filter, Query
-from eig_qa.figures.recognise import DURATION, _parse, _Query
+from eig_qa.figures.recognise import ALL, DURATION, _parse, _Query
 from eig_qa.french import YEAR, number_words
 from eig_qa.tuning import TUNING, Tuning
 
@@ -274,6 +274,8 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     if operation == "count" and group is None and _extreme(text):
         return None  # "le nombre maximum de …" asks for an extreme this reading did not find
     subject = legacy.asked if operation == "list" and legacy.asked else legacy.counted or legacy.asked
+    if subject is None and group is None and operation in ("count", "list") and legacy.selection == ALL:
+        return None  # "Qui ?", "Combien ?": nothing named to count or list (they listed or counted all the défis)
     measure = _measure(subject, operation, text)
     if measure == "duration_months" and operation == "count" and group is None and not _DISTINCT.search(text):
         # "Combien de temps dure …" asks how long, not how many distinct durations (any subject with a duration);
