@@ -68,8 +68,9 @@ class AbstentionRule:
     max_unknown_share: float = 0.6
     # A question asking for a figure (a count, an amount, a duration, about its own numbers) or a definition is
     # answered only by a sentence that holds it (Expectation: the figure, or its subject then a defining verb), among
-    # this many best sentences. Definitions: no dev question asks one; written as a newcomer would on 2 December,
-    # "C'est quoi un défi EIG ?" quoted a contact address, "Qui est le directeur du programme ?"-like questions stay.
+    # this many best sentences. Definitions: no dev question asks one (no change on either split); asked as a
+    # newcomer would on 2 December, "Qu'est-ce qu'un mentor dans le programme EIG ?" quoted a satisfaction figure
+    # and now says it does not find a definition.
     fit_depth: int = 10
 
     def off_topic(self, retrieval: Retrieval) -> bool:
@@ -287,7 +288,7 @@ def build_answer(profile: QuestionProfile, retrieval: Retrieval, model: AnswerSc
         unique.setdefault((item.hit_index, item.start), item)
     highlights = list(unique.values())
     best_text = dated_text(highlights, hits, dated)
-    from_entry = bool(asked) and bool(chosen) and hits[chosen[0].hit_index].passage.id in asked
+    from_entry = bool(chosen) and hits[chosen[0].hit_index].passage.id in asked
     if rule.should_abstain(profile, scored, retrieval, model, absent, from_entry):
         if rule.off_topic(retrieval):
             text = NOT_FOUND + OFF_TOPIC_DETAIL
