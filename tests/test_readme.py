@@ -28,6 +28,15 @@ def test_every_setting_read_by_the_code_is_in_the_settings_table():
     assert _variables_read_by_the_code() - table == set()
 
 
+def test_every_model_name_of_the_code_is_in_the_model_setting_row():
+    from eig_qa.config import MODEL_ALIASES
+    from eig_qa.search.embedding import E5_VARIANTS
+
+    (row,) = [line for line in README.splitlines() if line.startswith("| `EIG_QA_MODEL` |")]
+    named = set(re.findall(r"`([\w.-]+)`", row))
+    assert {*E5_VARIANTS, *MODEL_ALIASES} - named == set()
+
+
 def test_every_command_and_option_is_in_the_readme():
     for command, options in _commands().items():
         lines = [line for line in README.splitlines() if f"python -m eig_qa {command}" in line]
