@@ -23,10 +23,10 @@ def test_compare_models_prints_one_line_per_model(monkeypatch, capsys, tmp_path)
     monkeypatch.setattr(bench, "_retrieval_quality", lambda env: "tune hit@5 0.800 MRR 0.700")
     monkeypatch.setattr(bench, "DEV_QUESTIONS", tmp_path / "questions.jsonl")
     (tmp_path / "questions.jsonl").write_text("")
-    bench.compare_models(["e5", "e5-int8"])
+    bench.compare_models(["e5", "e5-onnx-int8"])
     lines = capsys.readouterr().out.splitlines()
-    assert models_seen == ["e5", "e5-int8"]
-    assert [line.split()[0] for line in lines] == ["e5", "e5-int8"]
+    assert models_seen == ["e5", "e5-onnx-int8"]
+    assert [line.split()[0] for line in lines] == ["e5", "e5-onnx-int8"]
     assert "12.5 s" in lines[0] and "20.2 s CPU" in lines[0] and "800 Mo" in lines[0] and "hit@5 0.800" in lines[0]
 
 

