@@ -94,6 +94,9 @@ def test_a_sentence_about_another_number_loses():
     ("Combien de personnes ont le statut de réfugié ?",
      "230 000 : c'est le nombre de personnes qui ont le statut de réfugié.", True),
     ("Combien de candidatures ?", "Candidatures reçues : 1 200.", True),
+    # A number naming a part or an edition counts nothing.
+    ("Combien de candidatures ?", "Répondez à l'appel à candidatures pour la promotion 4.", False),
+    ("Combien de candidatures ?", "Les candidatures sont traitées à l'étape 2.", False),
     ("Combien d'heures d'activités par semaine ?", "Il faut 15 heures d'activités par semaine.", True),
     ("Valable combien d'années ?", "La carte reste valable 15 ans.", True),
     ("Valable combien d'années ?", "La carte est délivrée en mairie depuis 2021.", False),

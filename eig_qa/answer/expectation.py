@@ -39,9 +39,13 @@ _YEARS_WORDS = "ans années"
 _TIME_UNIT = r"(?:jours?|semaines?|mois|ans?|annees?|heures?)"
 _DURATION = re.compile(rf"\b{_TIME_UNIT}\b")
 _UNIT_NEXT = re.compile(rf"\s*{_TIME_UNIT}\b")
+# A number that names a part or an edition rather than counts ("article 1", "promotion 4", "étape 2"): French nouns of
+# parts and editions, not a corpus's own names.
+_LABEL_BEFORE = re.compile(r"\b(?:article|annexe|etape|page|p\.|promo|promotion|saison|edition|version|phase|vague|"
+                           r"session|cohorte|tome|chapitre|partie|numero|n°)\s*$")
 # A count in a sentence: a number that is neither a year, a rank ("5e", "article 1"), a day of a date ("2 mai")
 # nor a time ("23h59"), or a French number or share word.
-_COUNT = re.compile(rf"(?<![\w,.])(?<!article )(?<!annexe )(?<!etape )(?<!page )(?<!p\. )(?!{_YEAR_DIGITS}\b)"
+_COUNT = re.compile(rf"(?<![\w,.])(?!{_YEAR_DIGITS}\b)"
                     r"(?P<digits>\d+(?:[  \u202f]\d{3})*(?:[,.]\d+)?)(?!\d)"
                     rf"(?!(?:e|eme|er|ere|re|nde?)\b|(?:er)?\s*(?:{_MONTHS}|h\d|h\b))"
                     r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
@@ -119,7 +123,8 @@ class Expectation:
         text = LIST_ITEM.sub("", sentence_folded.lstrip(), count=1)
         for match in _COUNT.finditer(text):
             digits = match.group("digits")
-            if digits is not None and re.sub(r"\D", "", digits) in self.numbers:
+            if digits is not None and (re.sub(r"\D", "", digits) in self.numbers
+                                       or _LABEL_BEFORE.search(text, 0, match.start())):
                 continue
             if not counts_time and _UNIT_NEXT.match(text, match.end()):
                 continue
