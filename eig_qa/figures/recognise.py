@@ -27,11 +27,11 @@ from eig_qa.tuning import TUNING, Tuning
 _NUMBER_WORDS = number_words(6, 12)  # months of a défi
 QUESTION_YEAR = re.compile(rf"\b({YEAR})\b")
 DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une annee)\b")
-# The programme's hosts are context, not the administration asked about.
 # Words for people in general, for mentors and for EIG, in folded text (_role_of_people).
 _PEOPLE = re.compile(r"\b(?:personnes?|gens|participants?)\b")
 _MENTORS = re.compile(r"\bmentors?\b")
 _EIG = re.compile(r"\b(?:eigs?|entrepreneurs?|talents?|laureats?)\b")
+# The programme's hosts are context, not the administration asked about.
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
 
 
