@@ -90,6 +90,10 @@ def real_data(real_corpus_dir: Path):
         ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),
         ("Combien d'EIG ont travaillé sur Alpha ?", ["Ada Dev", 2]),
         ("Combien de promotions ?", 4),
+        # Two years compared, as two promotions are.
+        ("Combien de défis de plus en 2018 qu'en 2017 ?", ["Écart", "2018", -1]),
+        ("Quelle est la taille médiane des équipes ?", ["médian", 1.0]),
+        ("Part des défis ayant publié leur code ?", 50.0),
         # A ranking of n.
         ("Quelles sont les 2 administrations qui ont le plus de défis ?", ["les 2 premiers", "Cour des comptes"]),
         # A word for people in general counts the one role the question names.
@@ -111,7 +115,10 @@ def test_phrasings(data, question, expected):
 @pytest.mark.parametrize(
     "question", [*NOT_ABOUT_FIGURES, "Combien de défis pour la promotion EIG 6 ?", "Combien de défis en 2021 ?",
                  # Nothing named to count or list: all the défis were counted or listed.
-                 "Qui ?", "Combien ?", "Quels sont-ils ?"]
+                 "Qui ?", "Combien ?", "Quels sont-ils ?",
+                 # A number no rule reads is a condition the figure would miss.
+                 "Quelles administrations ont porté plus de 1 défi ?",
+                 "Combien de défis de plus en 2017 qu'en 2025 ?"]
 )
 def test_questions_outside_the_data_get_no_figure(data, question):
     assert figures_for_question(question, data) == []
@@ -176,6 +183,7 @@ def test_dev_questions_on_real_data(real_data, question, expected):
         ("Combien d'entrepreneurs ont été recrutés en 2018 ?", 28),
         ("Combien de mentors accompagnaient les défis de la promotion 2 ?", 19),
         ("Quels sont les 5 ministères qui portent le plus de défis ?", ["les 5 premiers", "Ministère de l’Intérieur"]),
+        ("Combien d'EIG de plus en 2019 qu'en 2018 ?", 25),  # was the count of 2019 alone, 53
     ],
 )
 def test_other_phrasings_on_real_data(real_data, question, expected):

@@ -59,7 +59,8 @@ _PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
 _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
-_TEAM = re.compile(r"\b(?:tailles? (?:moyennes? )?(?:des |d |de l |de la )?equipes?|equipes?)\b")
+_TEAM = re.compile(r"\b(?:tailles? (?:(?:moyennes?|medianes?|maximales?|minimales?) )?(?:des |d |de l |de la )?"
+                   r"equipes?|equipes?)\b")
 _YEAR_RANGE = re.compile(rf"\b(?:entre|de) ({YEAR}) (?:et|a) ({YEAR})\b")
 _CODE_WORDS = re.compile(r"\b(?:du |le |leur |son |depots? (?:de |du )?)?code (?:open source|ouvert|libre|publie)\b")
 _WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
@@ -99,6 +100,28 @@ def _promotion_order(text: str, codes: frozenset[str]) -> list[str]:
     found = re.findall(rf"\b(?:{question_words.PROMO} (?:eig ?)?|eig ?)([1-9])\b|\b(dig)\b", text)
     ordered = [number or dig for number, dig in found]
     return [code for code in dict.fromkeys(ordered) if code in codes]
+
+
+def _compared(legacy: _Query, question: str) -> tuple[str, list]:
+    """The two promotions, or else the two years, a comparison names in its order ("promo 4 … promo 3", "en 2019
+    qu'en 2018"), with the field they filter; ("", []) when it does not name two."""
+    promotions = _promotion_order(question, legacy.selection.promotions)
+    if len(promotions) == 2:
+        return "promotion", promotions
+    years = [int(year) for year in dict.fromkeys(re.findall(rf"\b({YEAR})\b", question))]
+    return ("year", years) if len(years) == 2 else ("", [])
+
+
+def _difference(legacy: _Query, data: StructuredData, measure: str | None, filters: list[Filter],
+                question: str) -> Query | None:
+    """The first group named minus the second: promotions, or years ("Combien d'EIG de plus en 2019 qu'en 2018 ?");
+    None for a year the data does not cover."""
+    field, (first, second) = _compared(legacy, question)
+    if field == "year" and not {first, second} <= data_lexicon(data).years:
+        return None
+    kept = [c for c in filters if c.field != field]
+    return Query("defis", measure, "difference", (*kept, Filter(field, "in", (first,))),
+                 versus=(Filter(field, "in", (second,)),))
 
 
 def _skills_filter(text: str, known: set[str]) -> Filter | None:
@@ -177,7 +200,7 @@ def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filte
 
 
 def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str | None:
-    if _DIFFERENCE.search(text) and len(_promotion_order(question, legacy.selection.promotions)) == 2:
+    if _DIFFERENCE.search(text) and _compared(legacy, question)[0]:
         return "difference"
     if legacy.share:
         return "share"
@@ -296,10 +319,7 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
     if operation in ("argmax", "argmin"):
         return _ranking(legacy, measure, filters, operation, text)
     if operation == "difference":
-        first, second = _promotion_order(question, legacy.selection.promotions)
-        kept = [c for c in filters if c.field != "promotion"]
-        return Query("defis", measure, "difference", (*kept, Filter("promotion", "in", (first,))),
-                     versus=(Filter("promotion", "in", (second,)),))
+        return _difference(legacy, data, measure, filters, question)
     if operation == "share":
         return _share(profile, measure, filters)
     if group == "eigs.profile_key" and measure is None:
@@ -361,6 +381,8 @@ def parse_question(question: str, data: StructuredData, tuning: Tuning = TUNING)
     close = tuning.figure_understood_similarity
     left = tuple(word for word in leftover_words(legacy.text, _patterns(data))
                  if word not in glosses and not difflib.get_close_matches(word, named, n=1, cutoff=close))
+    # Numbers left over refuse the query too, but the notice names them only when no word was left over.
+    left = tuple(word for word in left if not word.isdigit()) or left
     # A figure is asked for when something is computed ("combien de défis", "durée moyenne"), not only named.
     operation = _operation(legacy, legacy.text, legacy.dimension is not None, fold(question))
     asks = operation not in (None, "list") and (legacy.counted is not None or operation != "count")
@@ -380,7 +402,7 @@ def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
     rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _TEAM, _YEAR_RANGE, _WITHOUT_CODE, _CODE,
              _CODE_WORDS, _LONGEST, _MOST, _LEAST, *question_words.INTENTS, DURATION, *_AGGREGATES.values(),
-             *_EXTREMES.values(), _DIFFERENCE, _PEOPLE_FILE, _WEBSITE)
+             *_EXTREMES.values(), _DIFFERENCE, _PEOPLE_FILE, _WEBSITE, _TOP)
     words = [question_words.SOURCE_CODE, *question_words.SKILLS.values(), *question_words.PROFILES.values(),
              *question_words.ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))
@@ -390,7 +412,10 @@ def leftover_words(text: str, patterns: tuple[re.Pattern, ...]) -> list[str]:
     """The words of a question that no rule understood: what it asks that the query would miss."""
     for pattern in patterns:
         text = pattern.sub(" ", text)
-    return [word for word in text.split() if word not in question_words.FILLER and not word.isdigit() and len(word) > 1]
+    # A count or a rank left over is a condition no rule read ("plus de 2 défis" for administrations); a year is the
+    # selection's (QUESTION_YEAR).
+    return [word for word in text.split() if word not in question_words.FILLER and not re.fullmatch(YEAR, word)
+            and (len(word) > 1 or word.isdigit())]
 
 
 def _directory_profile(text: str, data: StructuredData) -> bool:

@@ -101,8 +101,8 @@ mobiliser figurer exister durer recruter selectionner integrer
 # Endings of a first-group verb, accents folded: present, imperfect, future, simple past, participles.
 _FIRST_GROUP_ENDINGS = ("e", "es", "ent", "er", "ez", "ons", "ait", "ais", "aient", "ant", "ee", "ees", "era", "eront",
                         "erait", "eraient", "a", "erent")
-# avoir and accueillir, whose forms are not regular.
-_IRREGULAR_FORMS = "eus eue eues aura auront aurait auraient accueillait accueillaient accueillir"
+# avoir, être and accueillir, whose forms are not regular.
+_IRREGULAR_FORMS = "eus eue eues aura auront aurait auraient ayant etant accueillait accueillaient accueillir"
 
 
 def _conjugated(infinitive: str) -> set[str]:
