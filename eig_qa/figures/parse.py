@@ -9,15 +9,24 @@ from functools import lru_cache
 
 from eig_qa.figures import question_words
 from eig_qa.figures.data import StructuredData, fold
+from eig_qa.figures.filters import (
+    MONTHS_BOUND,
+    NEITHER,
+    NUMBER,
+    TEAM_SIZE,
+    WEBSITE,
+    WITHOUT_CODE,
+    YEAR_RANGE,
+    base_filters,
+    number,
+    size_filters,
+)
 from eig_qa.figures.lexicon import data_lexicon
 from eig_qa.figures.query import Filter, Query
 from eig_qa.figures.recognise import ALL, DURATION, _parse, _Query
-from eig_qa.french import YEAR, number_words
+from eig_qa.french import YEAR
 from eig_qa.tuning import TUNING, Tuning
 
-_NUMBERS = number_words(1, 12)
-_NUMBER = rf"(\d+|{'|'.join(_NUMBERS)})"
-_TEAMS = {"binome": 2, "binomes": 2, "trinome": 3, "trinomes": 3, "solo": 1, "seul": 1, "seule": 1}
 _PER_DEFI = r"\b(?:par|dans un|d un|pour un) defi\b"
 # Operations named by one word, in the order they are tried.
 _AGGREGATES = {
@@ -31,26 +40,14 @@ _EXTREMES = {
     "min": re.compile(r"\b(?:minimum|minimale?|min|plus courte?s?|plus petite?s?)\b"),
 }
 _POPULAR = r"demandee?s?|frequente?s?|courante?s?|repandue?s?|representee?s?|nombreu(?:x|se|ses)"
-# "les 3 administrations qui ont le plus de défis", "top 5 des ministères", "les 3 premières villes": a ranking of n.
-_TOP = re.compile(r"\b(?:top|les) (\d{1,2}) (?!(?:mois|ans?|annees?|jours?|semaines?|eigs?|defis?)\b)")
 _MOST = re.compile(rf"\b(?:le|la|les|du|au) plus (?:de|d|grand nombre|souvent|{_POPULAR})\b")
 _LEAST = re.compile(rf"\b(?:le|la|les|du|au) moins (?:de|d|souvent|{_POPULAR})\b|\ble plus petit nombre\b")
 _DISTINCT = re.compile(r"\b(?:differente?s?|distincte?s?)\b")
-_DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
+# Belonging to more than one défi, year or promotion ("EIG présents sur plusieurs années").
 _SEVERAL = re.compile(
-    rf"\b(?:plusieurs|plus d un|plus d une|au moins {_NUMBER}|{_NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
+    rf"\b(?:plusieurs|plus d un|plus d une|au moins {NUMBER}|{NUMBER} ou plus) (defis?|annees?|promos?|promotions?)\b"
 )
-_TEAM_SIZE = re.compile(
-    rf"\b(?:{'|'.join(_TEAMS)})\b"
-    rf"|\b(?:(plus de|plus d|moins de|moins d|au moins|au plus) )?{_NUMBER} (eigs?|mentors?|competences?|personnes?)\b"
-    r"(?: (ou plus|et plus|ou moins|au moins|au plus|minimum|maximum)\b)?"
-)
-_BOUNDS = {"plus de": ("ge", 1), "plus d": ("ge", 1), "au moins": ("ge", 0), "moins de": ("le", -1),
-           "moins d": ("le", -1), "au plus": ("le", 0), None: ("in", 0)}
-_AFTER_BOUNDS = {"ou plus": "au moins", "et plus": "au moins", "au moins": "au moins", "minimum": "au moins",
-                 "ou moins": "au plus", "au plus": "au plus", "maximum": "au plus"}
-_NEITHER = re.compile(rf"\bni {_NUMBER} ni {_NUMBER} mois\b")
-_MONTHS_BOUND = re.compile(rf"\b(plus de|moins de|au moins|au plus) {_NUMBER} mois\b")
+# A question on the directory of people (personnes.yml) rather than on the défis' teams.
 _PEOPLE_FILE = re.compile(r"\b(?:personnes yml|fiches? (?:de )?personnes?|annuaire|actives?|activite)\b")
 # Two things counted at once ("mentors et EIG"): one figure cannot answer.
 _TWO_SUBJECTS = re.compile(r"\b(mentors?|eigs?|defis?) et (?:d |de |des |les )?(mentors?|eigs?|defis?)\b")
@@ -58,13 +55,11 @@ _LONGEST = re.compile(r"\ble plus longtemps\b|\ble moins longtemps\b")
 _PROFILE_LABEL = re.compile(r"\bprofils? (\w+(?: \w+)?)")
 _ALL_YEARS = re.compile(r"\b(?:annees|plusieurs annees|plus d une annee)\b")
 _LIST = re.compile(r"^(?:qui|quels?|quelles?|liste[rz]?|citer|citez|nomme[rz]?)\b|\bqui sont\b")
+# "par promotion" groups; "par le ministère" names who carries the défis.
 _GROUPING = re.compile(r"\b(?:par|selon|chaque)\b(?! (?:le|la|les|l|un|une|des|du|d|leur|son|sa|ses)\b)")
 _TEAM = re.compile(r"\b(?:tailles? (?:(?:moyennes?|medianes?|maximales?|minimales?) )?(?:des |d |de l |de la )?"
                    r"equipes?|equipes?)\b")
-_YEAR_RANGE = re.compile(rf"\b(?:entre|de) ({YEAR}) (?:et|a) ({YEAR})\b")
 _CODE_WORDS = re.compile(r"\b(?:du |le |leur |son |depots? (?:de |du )?)?code (?:open source|ouvert|libre|publie)\b")
-_WEBSITE = re.compile(r"\bsites? (?:web|internet)\b")
-_WITHOUT_CODE = re.compile(r"\bsans (?:leur |son |le |de )?code(?! postal)(?: sources?)?\b")
 _POSTCODE = re.compile(r"\bcodes? postaux?\b|\bcodes? postal\b")
 _CODE = re.compile(r"\b(?:lien |leur |son |le )?codes? sources?\b")
 
@@ -72,7 +67,6 @@ _MEASURES = {"eig": "eigs", "mentors": "mentors", "skills": "skills", "administr
              "ministries": "ministry", "cities": "city", "promotions": "promotion", "years": "year"}
 _GROUPS = {"promotions": "promotion", "years": "year", "skills": "skills", "cities": "city",
            "duration": "duration_months", "ministries": "ministry", "administrations": "administration"}
-_SIZES = {"eig": "n_eigs", "mentor": "n_mentors", "competence": "n_skills", "personne": "n_eigs"}
 
 
 @dataclass(frozen=True)
@@ -86,10 +80,6 @@ class Parsed:
     asks_figure: bool = False  # it asks for a count, a share, a mean, a ranking…
 
 
-def _number(word: str) -> int:
-    return int(_NUMBERS.get(word, word))
-
-
 def _extreme(text: str) -> str | None:
     """"max" or "min" when the question asks for an extreme value."""
     return next((extreme for extreme, pattern in _EXTREMES.items() if pattern.search(text)), None)
@@ -100,6 +90,10 @@ def _promotion_order(text: str, codes: frozenset[str]) -> list[str]:
     found = re.findall(rf"\b(?:{question_words.PROMO} (?:eig ?)?|eig ?)([1-9])\b|\b(dig)\b", text)
     ordered = [number or dig for number, dig in found]
     return [code for code in dict.fromkeys(ordered) if code in codes]
+
+
+# A comparison of two promotions or two years ("combien d'EIG de plus en promo 4 qu'en promo 3").
+_DIFFERENCE = re.compile(r"\b(?:de plus|de moins|ecart|difference)\b")
 
 
 def _compared(legacy: _Query, question: str) -> tuple[str, list]:
@@ -122,81 +116,6 @@ def _difference(legacy: _Query, data: StructuredData, measure: str | None, filte
     kept = [c for c in filters if c.field != field]
     return Query("defis", measure, "difference", (*kept, Filter(field, "in", (first,))),
                  versus=(Filter(field, "in", (second,)),))
-
-
-def _skills_filter(text: str, known: set[str]) -> Filter | None:
-    """Every skill the question names; « et » asks for all of them, « ou » for any."""
-    found = [key for key, pattern in question_words.SKILLS.items()
-             if key in known and re.search(rf"\b(?:{pattern})\b", text)]
-    if not found:
-        return None
-    both = len(found) > 1 and re.search(r"\bet\b", text) and not re.search(r"\bou\b", text)
-    return Filter("skills", "all" if both else "any", tuple(found))
-
-
-def _duration_filter(text: str, months: int | None) -> Filter | None:
-    neither = _NEITHER.search(text)
-    if neither:
-        return Filter("duration_months", "not_in", (_number(neither.group(1)), _number(neither.group(2))))
-    bound = _MONTHS_BOUND.search(text)
-    if bound:
-        value, kind = _number(bound.group(2)), bound.group(1)
-        limits = {"plus de": ("ge", value + 1), "au moins": ("ge", value), "moins de": ("le", value - 1),
-                  "au plus": ("le", value)}
-        op, limit = limits[kind]
-        return Filter("duration_months", op, (limit,))
-    return Filter("duration_months", "in", (months,)) if months is not None else None
-
-
-def _size_filters(text: str, measure: str | None) -> list[Filter]:
-    """Team shapes: « un binôme », « 3 EIG », « 4 compétences différentes »."""
-    filters = []
-    for match in _TEAM_SIZE.finditer(text):
-        if match.group(0) in _TEAMS:
-            filters.append(Filter("n_eigs", "in", (_TEAMS[match.group(0)],)))
-            continue
-        noun = match.group(3).rstrip("s")
-        if noun == "mentor" and measure == "mentors":
-            continue
-        op, shift = _BOUNDS[match.group(1) or _AFTER_BOUNDS.get(match.group(4))]  # "plus de 3 EIG": 4 or more
-        filters.append(Filter(_SIZES[noun], op, (_number(match.group(2)) + shift,)))
-    return filters
-
-
-def _base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filter]:
-    selection = legacy.selection
-    filters = []
-    if selection.defis:
-        filters.append(Filter("name", "in", tuple(sorted(selection.defis))))
-    if selection.promotions:
-        every_eig = {code for code in data_lexicon(data).promotions if code != "dig"}
-        if set(selection.promotions) == every_eig and len(every_eig) > 1:
-            filters.append(Filter("promotion", "not_in", ("dig",)))
-        else:
-            filters.append(Filter("promotion", "in", tuple(sorted(selection.promotions))))
-    span = _YEAR_RANGE.search(text)
-    if span:
-        first, last = sorted((int(span.group(1)), int(span.group(2))))
-        filters.append(Filter("year", "in", tuple(range(first, last + 1))))
-    elif selection.year is not None:
-        filters.append(Filter("year", "in", (selection.year,)))
-    if selection.administration:
-        filters.append(Filter("administration", "contains", (selection.administration,)))
-    if selection.city:
-        filters.append(Filter("city", "in", (selection.city,)))
-    skills = _skills_filter(text, data_lexicon(data).skills)
-    if skills:
-        filters.append(skills)
-    duration = _duration_filter(text, selection.duration_months)
-    if duration:
-        filters.append(duration)
-    if _WITHOUT_CODE.search(text):
-        filters.append(Filter("source_code", "absent"))
-    elif selection.with_source_code:
-        filters.append(Filter("source_code", "present"))
-    if _WEBSITE.search(text):
-        filters.append(Filter("website", "present"))
-    return filters
 
 
 def _operation(legacy: _Query, text: str, has_group: bool, question: str) -> str | None:
@@ -234,7 +153,7 @@ def _people_query(legacy: _Query, data: StructuredData, text: str, operation: st
         filters.append(Filter("years", "any", (legacy.selection.year,)))
     several = _SEVERAL.search(text)
     if several:
-        least = _number(several.group(1) or several.group(2) or "2")
+        least = number(several.group(1) or several.group(2) or "2")
         field = "n_years" if several.group(3).startswith("annee") else "n_fiche_defis"
         filters.append(Filter(field, "ge", (max(least, 2),)))
     group = "profile" if legacy.dimension == "profiles" or re.search(r"\bpar profils?\b", text) else None
@@ -273,7 +192,7 @@ def _special(legacy: _Query, data: StructuredData, text: str, question: str,
     longest = _LONGEST.search(question)
     if longest and "defis" in (legacy.asked, legacy.counted):
         extreme = "argmax" if "plus" in longest.group(0) else "argmin"
-        return True, Query("defis", "duration_months", extreme, tuple(_base_filters(legacy, data, text)))
+        return True, Query("defis", "duration_months", extreme, tuple(base_filters(legacy, data, text)))
     several = _SEVERAL.search(text)
     if several and several.group(3).startswith("promo"):
         return True, None  # "plus d'une promotion": the engine counts défis per person, not promotions
@@ -304,9 +223,9 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
         # "Combien de temps dure …" asks how long, not how many distinct durations (any subject with a duration);
         # figures.jsonl unchanged (tune 22/22, check 13/13).
         operation = "median"
-    filters = _base_filters(legacy, data, text) + _size_filters(text, measure)
+    filters = base_filters(legacy, data, text) + size_filters(text, measure)
     several = _SEVERAL.search(text)
-    least = _number(several.group(1) or several.group(2) or "2") if several else None
+    least = number(several.group(1) or several.group(2) or "2") if several else None
     profile = legacy.selection.profile
     if profile == "développeur" and any(c.field == "skills" and "dev" in c.values for c in filters):
         profile = None  # "au dev" named the skill, not the trade
@@ -330,6 +249,10 @@ def to_query(legacy: _Query, data: StructuredData, question: str = "") -> Query 
         group = "skills"
     min_items = least if measure in ("eigs", "mentors") else None
     return Query("defis", measure, operation, tuple(filters), group, min_items=min_items)
+
+
+# "les 3 administrations qui ont le plus de défis", "top 5 des ministères", "les 3 premières villes": a ranking of n.
+_TOP = re.compile(r"\b(?:top|les) (\d{1,2}) (?!(?:mois|ans?|annees?|jours?|semaines?|eigs?|defis?)\b)")
 
 
 def _ranking(legacy: _Query, measure: str | None, filters: list[Filter], operation: str, text: str) -> Query | None:
@@ -400,9 +323,9 @@ def _patterns(data: StructuredData) -> tuple[re.Pattern, ...]:
     """Every rule that reads part of a question, and the names of the data's cities and profiles."""
     names = [re.escape(fold(name)) for name in [*data.defis["city"].dropna().unique(), *data.people["profile"]]]
     # Longer phrases first: "plusieurs défis" before the subject "défis" alone.
-    rules = (_SEVERAL, _TEAM_SIZE, _NEITHER, _MONTHS_BOUND, _POSTCODE, _TEAM, _YEAR_RANGE, _WITHOUT_CODE, _CODE,
+    rules = (_SEVERAL, TEAM_SIZE, NEITHER, MONTHS_BOUND, _POSTCODE, _TEAM, YEAR_RANGE, WITHOUT_CODE, _CODE,
              _CODE_WORDS, _LONGEST, _MOST, _LEAST, *question_words.INTENTS, DURATION, *_AGGREGATES.values(),
-             *_EXTREMES.values(), _DIFFERENCE, _PEOPLE_FILE, _WEBSITE, _TOP)
+             *_EXTREMES.values(), _DIFFERENCE, _PEOPLE_FILE, WEBSITE, _TOP)
     words = [question_words.SOURCE_CODE, *question_words.SKILLS.values(), *question_words.PROFILES.values(),
              *question_words.ASPECTS.values(), *sorted(set(names))]
     return (*rules, _alternatives(words))

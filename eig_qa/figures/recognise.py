@@ -27,10 +27,9 @@ from eig_qa.tuning import TUNING, Tuning
 _NUMBER_WORDS = number_words(6, 12)  # months of a défi
 QUESTION_YEAR = re.compile(rf"\b({YEAR})\b")
 DURATION = re.compile(rf"\b(\d+|{'|'.join(_NUMBER_WORDS)}) mois\b|\b(un an|une annee)\b")
-# Words for people in general, for mentors and for EIG, in folded text (_role_of_people).
+# A word for people in general, and the roles it may stand for, in folded text (_role_of_people).
 _PEOPLE = re.compile(r"\b(?:personnes?|gens|participants?)\b")
-_MENTORS = re.compile(r"\bmentors?\b")
-_EIG = re.compile(r"\b(?:eigs?|entrepreneurs?|talents?|laureats?)\b")
+_ROLES = {"mentors": r"\bmentors?\b", "eig": r"\b(?:eigs?|entrepreneurs?|talents?|laureats?)\b"}
 # The programme's hosts are context, not the administration asked about.
 _PROGRAMME_HOST = re.compile(r"(\b(?:programme|dispositif)\b(?: \w+){0,4}?) (?:etalab|dinum)\b")
 
@@ -92,7 +91,8 @@ def _after(pattern: re.Pattern, text: str, need_of: bool, window: int = 8) -> st
 def _role_of_people(text: str, counted: str | None) -> str | None:
     """A generic word for people counts the one role the question names: "Combien de personnes ont été mentors ?"
     counts mentors, not EIG (whom "personnes" means alone)."""
-    if counted == "eig" and _PEOPLE.search(text) and _MENTORS.search(text) and not _EIG.search(text):
+    named = [role for role, pattern in _ROLES.items() if re.search(pattern, text)]
+    if counted == "eig" and _PEOPLE.search(text) and named == ["mentors"]:
         return "mentors"
     return counted
 
