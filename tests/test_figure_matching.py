@@ -90,6 +90,8 @@ def real_data(real_corpus_dir: Path):
         ("Qui sont les mentors du défi Beta ?", ["Marc Mentor", "Nina Mentor"]),
         ("Combien d'EIG ont travaillé sur Alpha ?", ["Ada Dev", 2]),
         ("Combien de promotions ?", 4),
+        # Every year named counts, not only the first.
+        ("Combien de défis en 2017 et 2018 ?", ["2017", "2018", 3]),
         # Two years compared, as two promotions are.
         ("Combien de défis de plus en 2018 qu'en 2017 ?", ["Écart", "2018", -1]),
         ("Quelle est la taille médiane des équipes ?", ["médian", 1.0]),
@@ -184,6 +186,7 @@ def test_dev_questions_on_real_data(real_data, question, expected):
         ("Combien de mentors accompagnaient les défis de la promotion 2 ?", 19),
         ("Quels sont les 5 ministères qui portent le plus de défis ?", ["les 5 premiers", "Ministère de l’Intérieur"]),
         ("Combien d'EIG de plus en 2019 qu'en 2018 ?", 25),  # was the count of 2019 alone, 53
+        ("Combien de défis en 2018 et 2019 ?", 45),  # was 2018 alone, 13
     ],
 )
 def test_other_phrasings_on_real_data(real_data, question, expected):

@@ -92,7 +92,9 @@ def base_filters(legacy: _Query, data: StructuredData, text: str) -> list[Filter
         first, last = sorted((int(span.group(1)), int(span.group(2))))
         filters.append(Filter("year", "in", tuple(range(first, last + 1))))
     elif selection.year is not None:
-        filters.append(Filter("year", "in", (selection.year,)))
+        # Every year named ("en 2018 et 2019"), not only the first.
+        years = sorted({int(named) for named in re.findall(rf"\b({YEAR})\b", text)} | {selection.year})
+        filters.append(Filter("year", "in", tuple(years)))
     if selection.administration:
         filters.append(Filter("administration", "contains", (selection.administration,)))
     if selection.city:
