@@ -156,11 +156,20 @@ class Assistant:
         asked = asked_entry(profile, self._entries(filters))
         answer = build_answer(profile, reranked.retrieval, self.scorer, self.rule, reranked.scored,
                               asked.passage_ids if asked else ())
-        figures = figures_for_question(text, self.data, [hit.passage for hit in answer.hits], promotions, self.tuning)
+        figures, notice = self._figures(text, answer.hits, promotions)
         if answer.abstained and figures:
             # The figures answer: saying first that nothing was found, at "faible" confidence, contradicted them.
             return replace(answer, text=NOT_FOUND_FIGURES, figures=figures, confidence=None)
-        return replace(answer, figures=figures, notice=None if figures else figure_notice(text, self.data, self.tuning))
+        return replace(answer, figures=figures, notice=notice)
+
+    def _figures(self, text: str, hits: Sequence, promotions: Sequence[str]) -> tuple[list, str | None]:
+        """The key figures of a question, or the notice saying why there are none."""
+        try:
+            figures = figures_for_question(text, self.data, [hit.passage for hit in hits], promotions, self.tuning)
+            return figures, None if figures else figure_notice(text, self.data, self.tuning)
+        except Exception:  # a fault in one figure must not cost the answer from the documents; it is logged
+            log.exception("Chiffres clés impossibles à calculer pour « %s »", text)
+            return [], None
 
 
 def _shown(question: object) -> str:

@@ -140,6 +140,8 @@ def test_each_result_keeps_its_rows_and_pandas_steps(dataset):
         {"filters": (Filter("colour", "in", ("red",)),)},
         {"operation": "explode"},
         {"group_by": "colour"},
+        # A mean per group of nothing measured ("Combien de défis en moyenne par promotion ?") raised a KeyError.
+        {"operation": "mean", "group_by": "region"},
     ],
 )
 def test_impossible_queries_say_why_in_french(dataset, fields):

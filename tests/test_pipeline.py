@@ -64,6 +64,22 @@ def test_an_abstention_points_to_the_figures_that_fit(tiny_assistant):
     assert "chiffres clés" in answer.text and "Je ne trouve pas" not in answer.text
 
 
+def test_a_fault_in_the_figures_keeps_the_answer_from_the_documents(tiny_assistant, monkeypatch, caplog):
+    from dataclasses import replace
+
+    from eig_qa.figures.data import load_structured_data
+    from tests.test_figures import FIXTURE_CORPUS
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("Column not found: None")
+
+    monkeypatch.setattr("eig_qa.assistant.figures_for_question", broken)
+    with_data = replace(tiny_assistant, data=load_structured_data(FIXTURE_CORPUS))
+    answer = with_data.ask("Quand ferment les candidatures ?")
+    assert answer.kind in ("answer", "abstention") and answer.figures == [] and answer.notice is None
+    assert "Chiffres clés impossibles à calculer" in caplog.text
+
+
 def test_small_talk_and_empty_input(tiny_assistant):
     assert tiny_assistant.ask("Bonjour !").kind == "smalltalk"
     empty = tiny_assistant.ask("   ")

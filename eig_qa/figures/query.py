@@ -186,6 +186,10 @@ def _grouped(entity: Entity, query: Query, rows: pd.DataFrame, counted: str) -> 
     elif group not in rows.columns:
         raise QueryError(f"Impossible de regrouper par « {group} » : champ absent.")
     if query.operation in AGGREGATES:
+        if query.measure not in frame.columns or not pd.api.types.is_numeric_dtype(frame[query.measure]):
+            # "Combien de défis en moyenne par promotion ?" (a mean of counts per group), "… de villes en moyenne par
+            # ministère" (a mean of names): not queries of this model.
+            raise QueryError(f"« {query.operation} » par « {group} » demande un champ numérique à agréger.")
         series = frame.groupby(group)[query.measure].agg(query.operation).round(1)
         code = f'groupby("{group}")["{query.measure}"].{query.operation}()'
     else:
